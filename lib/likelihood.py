@@ -1,0 +1,303 @@
+"""The likelihood derivation of Lai, Dong & Jin, Sec. 2 (Eqs. 1-9), made executable.
+
+The paper compares two densities of a Hamming count ``x = k`` out of ``n`` bits:
+
+* the *sequence* density of Eq. 5, ``theta**k * (1 - theta)**(n - k)`` -- the
+  probability of one particular ordered bit string with ``k`` ones;
+* the *binomial* density of Eq. 6, which multiplies Eq. 5 by ``C(n, k)`` -- the
+  probability of the count itself.
+
+Eq. 8 states that the average negative log-likelihood equals ``n * H2(theta0)``.
+This module provides the pieces to test that statement: the binary entropy, both
+negative log-likelihoods in bits, the sampling spread of Eq. 8 and the
+convergence of Eq. 9, and the second root that breaks the "if and only if" of
+Eq. 7. Chapter 1 of the book uses all of them.
+
+Examples
+--------
+>>> import numpy as np
+>>> from lib import likelihood
+>>> float(likelihood.binary_entropy(0.5))
+1.0
+>>> round(float(likelihood.sequence_nll_bits(25, 100, 0.25)), 4)  # k = n*theta0
+81.1278
+>>> round(100 * float(likelihood.binary_entropy(0.25)), 4)
+81.1278
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from scipy import optimize, special, stats
+
+from lib._validate import check_generator, check_int, check_probability
+
+LN2 = np.log(2.0)
+
+
+def binary_entropy(p) -> np.ndarray:
+    """Binary entropy ``H2(p) = -p log2 p - (1-p) log2 (1-p)`` in bits.
+
+    Parameters
+    ----------
+    p : array_like
+        Probabilities in [0, 1]; ``H2(0) = H2(1) = 0`` by continuity.
+
+    Returns
+    -------
+    numpy.ndarray
+        Entropy in bits, same shape as ``p``.
+
+    Examples
+    --------
+    >>> round(float(binary_entropy(0.11)), 4)
+    0.4999
+    """
+    p = check_probability("p", p)
+    return (special.entr(p) + special.entr(1.0 - p)) / LN2
+
+
+def sequence_nll_bits(k, n: int, theta) -> np.ndarray:
+    """Negative log2 of the sequence density of Eq. 5, ``theta**k (1-theta)**(n-k)``.
+
+    Parameters
+    ----------
+    k : array_like of int
+        Hamming counts in ``[0, n]``.
+    n : int
+        Number of bits, ``n >= 1``.
+    theta : array_like
+        Bit-difference probability in [0, 1] (broadcast against ``k``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``-k log2 theta - (n-k) log2 (1-theta)`` in bits (``inf`` where the
+        density is zero).
+
+    Examples
+    --------
+    >>> float(sequence_nll_bits(0, 3, 0.5))
+    3.0
+    """
+    n = check_int("n", n, low=1)
+    k = _check_counts(k, n)
+    theta = check_probability("theta", theta)
+    return -(special.xlogy(k, theta) + special.xlogy(n - k, 1.0 - theta)) / LN2
+
+
+def binomial_nll_bits(k, n: int, theta) -> np.ndarray:
+    """Negative log2 of the binomial density of Eq. 6 (with the coefficient ``C(n, k)``).
+
+    Examples
+    --------
+    >>> float(binomial_nll_bits(1, 2, 0.5))  # P[x = 1] = 1/2
+    1.0
+    """
+    n = check_int("n", n, low=1)
+    k = _check_counts(k, n)
+    theta = check_probability("theta", theta)
+    return -stats.binom.logpmf(k, n, theta) / LN2
+
+
+def log2_binomial_coefficient(k, n: int) -> np.ndarray:
+    """``log2 C(n, k)``: the bits that separate Eq. 5 from Eq. 6.
+
+    Examples
+    --------
+    >>> float(log2_binomial_coefficient(2, 4))  # log2 6
+    2.584962500721156
+    """
+    n = check_int("n", n, low=1)
+    k = _check_counts(k, n)
+    return (special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)) / LN2
+
+
+def sequence_nll_sd(n: int, theta0) -> np.ndarray:
+    """Standard deviation of the Eq. 5 NLL of one sample ``k ~ Bin(n, theta0)``.
+
+    The NLL is affine in ``k`` with slope ``log2((1-theta0)/theta0)``, so its
+    spread is ``sqrt(n theta0 (1-theta0)) * |log2(theta0 / (1-theta0))|``.
+    It vanishes only at ``theta0 = 1/2``: elsewhere Eq. 8 holds on average,
+    not per sample.
+
+    Examples
+    --------
+    >>> float(sequence_nll_sd(100, 0.5))
+    0.0
+    """
+    n = check_int("n", n, low=1)
+    theta0 = check_probability("theta0", theta0, open_low=True, open_high=True)
+    return np.sqrt(n * theta0 * (1 - theta0)) * np.abs(np.log2(theta0 / (1 - theta0)))
+
+
+def binomial_entropy_bits(n: int, theta0) -> np.ndarray:
+    """Expected binomial NLL, ``E[-log2 P(x)]`` for ``x ~ Bin(n, theta0)``, in bits.
+
+    This is the entropy of the count, about ``0.5 log2(2 pi e n theta0 (1-theta0))``
+    -- far below the ``n H2(theta0)`` bits of Eq. 8, which is the entropy of the
+    ordered bit string.
+
+    Examples
+    --------
+    >>> round(float(binomial_entropy_bits(1, 0.5)), 12)
+    1.0
+    """
+    n = check_int("n", n, low=1)
+    theta0 = check_probability("theta0", theta0)
+    return np.asarray(stats.binom(n, theta0).entropy() / LN2, dtype=float)
+
+
+def average_minimum_nll_bits(n: int, theta0: float) -> float:
+    """Exact ``E[min_theta sequence_nll(x, theta)] = E[n H2(x/n)]`` for ``x ~ Bin(n, theta0)``.
+
+    Minimising Eq. 5 over ``theta`` for one sample gives ``theta_hat = x/n`` and
+    the value ``n H2(x/n)``; by Jensen's inequality its average lies *below*
+    ``n H2(theta0)``, by about ``1 / (2 ln 2) = 0.72`` bits for large ``n``.
+
+    Examples
+    --------
+    >>> round(average_minimum_nll_bits(1, 0.5), 6)  # x/n is 0 or 1: H2 = 0
+    0.0
+    """
+    n = check_int("n", n, low=1)
+    theta0 = float(check_probability("theta0", theta0))
+    k = np.arange(n + 1)
+    return float(np.sum(stats.binom.pmf(k, n, theta0) * n * binary_entropy(k / n)))
+
+
+def sample_counts(rng: np.random.Generator, n: int, theta0: float, size) -> np.ndarray:
+    """Draw Hamming counts ``x ~ Bin(n, theta0)`` (the model of Eq. 13)."""
+    rng = check_generator("rng", rng)
+    n = check_int("n", n, low=1)
+    theta0 = float(check_probability("theta0", theta0))
+    return rng.binomial(n, theta0, size=size)
+
+
+def eq9_average(counts, n: int, theta0: float) -> np.ndarray:
+    """Left side of Eq. 9: ``-(1/(nN)) log2 L`` over the last axis of ``counts``.
+
+    Examples
+    --------
+    >>> float(eq9_average([1, 3], 4, 0.5))
+    1.0
+    """
+    return np.mean(sequence_nll_bits(counts, n, theta0), axis=-1) / n
+
+
+def eq9_abs_errors(rng: np.random.Generator, n: int, theta0: float, N: int, replicates: int) -> np.ndarray:
+    """``|Eq. 9 average - H2(theta0)|`` for ``replicates`` independent data sets of size ``N``."""
+    N = check_int("N", N, low=1)
+    replicates = check_int("replicates", replicates, low=1)
+    counts = sample_counts(rng, n, theta0, size=(replicates, N))
+    return np.abs(eq9_average(counts, n, theta0) - binary_entropy(theta0))
+
+
+def eq9_expected_abs_error(n: int, theta0: float, N) -> np.ndarray:
+    """Central-limit prediction of the mean absolute error of Eq. 9.
+
+    The average of ``N`` i.i.d. NLLs is close to normal with standard deviation
+    ``sd / sqrt(N)``; divided by ``n`` and folded at zero its mean is
+    ``sqrt(2/pi) * sd / (n sqrt(N))``.
+    """
+    N = np.asarray(N, dtype=float)
+    return np.sqrt(2 / np.pi) * sequence_nll_sd(n, theta0) / (n * np.sqrt(N))
+
+
+def eq7_log2_excess(k, n: int, theta0, theta) -> np.ndarray:
+    """``log2[f(k; theta0) / f(k; theta)] - log2 C(n, k)`` with f of Eq. 6 over Eq. 5.
+
+    Eq. 7 holds exactly where this is zero. It equals
+    ``sequence_nll(k, theta) - sequence_nll(k, theta0)``.
+    """
+    return sequence_nll_bits(k, n, theta) - sequence_nll_bits(k, n, theta0)
+
+
+def eq7_other_root(k: int, n: int, theta0: float) -> float:
+    """The parameter ``theta != theta0`` at which Eq. 7's ratio still equals ``C(n, k)``.
+
+    ``g(theta) = k ln theta + (n-k) ln(1-theta)`` is strictly concave with its
+    maximum at ``k/n`` and tends to ``-inf`` at both ends when ``0 < k < n``, so
+    every level ``g(theta0)`` below the maximum is reached twice: once at
+    ``theta0`` and once on the other side of ``k/n``. That second root is a
+    counterexample to the "only if" of Eq. 7.
+
+    Returns
+    -------
+    float
+        The second root (it may underflow to 0.0 when it lies below the smallest
+        double, e.g. ``k = 1`` with ``theta0`` near 1 and large ``n``), or
+        ``nan`` when none exists (``k`` in {0, n}, where g is
+        monotone, or ``theta0 == k/n``, the double root).
+
+    Examples
+    --------
+    >>> round(eq7_other_root(1, 2, 0.25), 6)  # symmetric about k/n = 1/2
+    0.75
+    """
+    n = check_int("n", n, low=1)
+    k = check_int("k", k, low=0, high=n)
+    theta0 = float(check_probability("theta0", theta0, open_low=True, open_high=True))
+    mode = k / n
+    if k in (0, n) or np.isclose(theta0, mode, rtol=0, atol=1e-12):
+        return float("nan")
+    # Work in s = logit(theta): the second root can be far below 1e-15 (e.g. k = 1,
+    # theta0 near 1), where a bracket in theta itself would miss it.
+    def g(s: float) -> float:
+        return k * special.log_expit(s) + (n - k) * special.log_expit(-s)
+
+    level = g(special.logit(theta0))
+    s_mode = special.logit(mode)
+    step = -1.0 if theta0 > mode else 1.0  # search on the other side of the mode
+    far = s_mode + step
+    while g(far) > level:
+        far = s_mode + 2 * (far - s_mode)
+    lo, hi = sorted((s_mode, far))
+    s_root = optimize.brentq(lambda s: g(s) - level, lo, hi, xtol=1e-13, rtol=1e-13)
+    return float(special.expit(s_root))
+
+
+def eq7_counterexample_fraction(n_values, theta0_grid) -> float:
+    """Fraction of grid points ``(n, k, theta0)`` with ``0 < k < n`` at which Eq. 7's
+    "only if" fails (a second root exists)."""
+    total = found = 0
+    for n in n_values:
+        for k in range(1, int(n)):
+            for theta0 in np.asarray(theta0_grid, dtype=float):
+                total += 1
+                found += not np.isnan(eq7_other_root(k, int(n), float(theta0)))
+    return found / total if total else float("nan")
+
+
+def plot_nll_histogram(ax: Axes, nll_bits: np.ndarray, n: int, theta0: float) -> Axes:
+    """Histogram of per-sample NLLs with the Eq. 8 value ``n H2(theta0)`` marked."""
+    ax.hist(nll_bits, bins=40, color="C0", alpha=0.75, label="per-sample NLL (Eq. 5)")
+    target = n * float(binary_entropy(theta0))
+    ax.axvline(target, color="C3", lw=2, label=rf"Eq. 8: $nH_2(\theta_0)$ = {target:.1f} bits")
+    ax.axvline(np.mean(nll_bits), color="k", ls="--", label=f"sample mean = {np.mean(nll_bits):.1f} bits")
+    ax.set_xlabel("negative log-likelihood of one sample (bits)")
+    ax.set_ylabel("number of samples")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_eq9_convergence(ax: Axes, N_values, mean_abs_errors, predicted) -> Axes:
+    """Log-log plot of Eq. 9's mean absolute error against ``N`` with the CLT prediction."""
+    ax.loglog(N_values, mean_abs_errors, "o", color="C0", label="measured mean |error|")
+    ax.loglog(N_values, predicted, "-", color="C3", label=r"prediction $\sqrt{2/\pi}\,\sigma/(n\sqrt{N})$")
+    ax.set_xlabel("number of samples N")
+    ax.set_ylabel(r"$|-\frac{1}{nN}\log_2\mathcal{L} - H_2(\theta_0)|$ (bits per bit)")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def _check_counts(k, n: int) -> np.ndarray:
+    k = np.asarray(k)
+    if not np.issubdtype(k.dtype, np.integer):
+        if not np.all(np.isfinite(k)) or np.any(np.asarray(k, dtype=float) % 1 != 0):
+            raise ValueError(f"k must hold whole counts in [0, {n}]")
+        k = k.astype(np.int64)
+    if np.any((k < 0) | (k > n)):
+        raise ValueError(f"k must hold whole counts in [0, {n}]; got values outside it")
+    return k

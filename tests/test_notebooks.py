@@ -1,0 +1,95 @@
+"""Guards on the committed chapter notebooks.
+
+* the conventions of the developers' guide (shared/tools/check_notebooks.py when present,
+  plus the verdict names each issue fixes),
+* nbval really guards numbers: it fails when a chapter's ``seed`` changes, and passes
+  with 1 and with 2 BLAS threads (printed numbers do not depend on the thread count).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+CHECKER = ROOT.parent / "shared" / "tools" / "check_notebooks.py"
+
+#: Verdict names promised by the issues, per chapter; the scorecard reads them.
+REQUIRED_VERDICTS = {
+    "01_derivation.ipynb": ["eq8_per_sample_sd", "eq9_abs_error_N1000", "eq7_counterexample_theta",
+                            "true_binomial_nll_bits", "n_H2_bits"],
+    "02_lsh.ipynb": ["chi2_min_pvalue", "theta_max_abs_error"],
+}
+VERDICT_LINE = re.compile(r"^([A-Za-z_]\w*) = (\S.*)$")
+
+
+def verdict_values(path: Path) -> dict[str, str]:
+    nb = json.loads(path.read_text())
+    cells = [c for c in nb["cells"] if "verdict" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1, f"{path.name}: expected one verdict cell, found {len(cells)}"
+    text = "".join("".join(o.get("text", "")) for o in cells[0]["outputs"] if o.get("output_type") == "stream")
+    return dict(m.groups() for line in text.splitlines() if (m := VERDICT_LINE.match(line)))
+
+
+def run_nbval(notebook: Path, cwd: Path, threads: int | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if threads is not None:
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[var] = str(threads)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+           "--nbval-sanitize-with", str(SANITIZE), str(notebook)]
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.skipif(not CHECKER.exists(), reason=f"conventions checker not found at {CHECKER}")
+def test_notebook_conventions():
+    result = subprocess.run([sys.executable, str(CHECKER), str(BOOK)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("chapter", sorted(REQUIRED_VERDICTS))
+def test_verdict_names_present_and_numeric(chapter):
+    values = verdict_values(BOOK / chapter)
+    missing = [name for name in REQUIRED_VERDICTS[chapter] if name not in values]
+    assert not missing, f"{chapter}: verdict lacks {missing}"
+    for name in REQUIRED_VERDICTS[chapter]:
+        if values[name] not in ("true", "false"):
+            float(values[name])  # a number (nan allowed), printed at fixed precision
+
+
+def test_no_notebook_stores_timing_or_papermill_metadata():
+    for path in sorted(BOOK.glob("*.ipynb")):
+        nb = json.loads(path.read_text())
+        assert "papermill" not in nb.get("metadata", {}), path.name
+        for cell in nb["cells"]:
+            assert "execution" not in cell.get("metadata", {}), path.name
+
+
+def test_nbval_fails_when_the_seed_changes(tmp_path):
+    """A changed seed must change printed numbers, so nbval must flag the chapter."""
+    source = BOOK / "01_derivation.ipynb"
+    nb = json.loads(source.read_text())
+    params = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    text = "".join(params["source"])
+    new_text, count = re.subn(r"^seed = (\d+)", lambda m: f"seed = {int(m.group(1)) + 1}", text, flags=re.M)
+    assert count == 1
+    params["source"] = new_text
+    copy = tmp_path / source.name
+    copy.write_text(json.dumps(nb))
+    result = run_nbval(copy, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "eq8_per_sample_sd" in result.stdout, "the verdict lines should be among the mismatches"
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_nbval_passes_with_blas_threads(threads, tmp_path):
+    result = run_nbval(BOOK / "02_lsh.ipynb", cwd=tmp_path, threads=threads)
+    assert result.returncode == 0, result.stdout[-3000:]
