@@ -5,7 +5,7 @@
 the built pages load, so the HTML in ``_build/html`` is self-contained:
 
 * MathJax 3 (``es5/`` with its fonts and lazily loaded TeX extensions),
-* RequireJS and the Jupyter widget manager (``embed-amd.js``) for ipywidgets.
+* RequireJS and the Jupyter widget manager (``embed-amd.js`` and its fonts) for ipywidgets.
 
 Nothing here is committed (``_vendor/`` and ``node_modules/`` are ignored).
 """
@@ -24,6 +24,8 @@ COPIES = [
     (NODE / "mathjax" / "es5", VENDOR / "mathjax"),
     (NODE / "requirejs" / "require.js", VENDOR / "widgets" / "require.min.js"),
     (NODE / "@jupyter-widgets" / "html-manager" / "dist" / "embed-amd.js", VENDOR / "widgets" / "embed-amd.js"),
+    # The manager's fonts, where its bundled modules resolve them (see book/_assets/js/widgets-offline.js).
+    (NODE / "@jupyter-widgets" / "html-manager" / "dist", VENDOR / "widgets" / "@jupyter-widgets" / "html-manager" / "dist"),
 ]
 
 
@@ -37,7 +39,7 @@ def main() -> int:
     for src, dst in COPIES:
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
-            shutil.copytree(src, dst)
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.map", "*.LICENSE.txt"))
         else:
             shutil.copy2(src, dst)
     print(f"vendor_assets: copied {len(COPIES)} assets into {VENDOR.relative_to(ROOT)}/")
