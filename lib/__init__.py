@@ -7,12 +7,15 @@ module                    chapter
 ========================  ==============================================
 :mod:`lib.likelihood`     1 -- the likelihood derivation (Eqs. 1-9)
 :mod:`lib.lsh`            2 -- cosine-distance LSH (Eqs. 10-13)
+:mod:`lib.maxlikelihood`  3 -- Algorithm 1: faithful, fast and joint samplers
+:mod:`lib.lyapunov`       3 -- the top two Lyapunov exponents and their gap
+:mod:`lib.convergence`    4 -- the convergence test (Eq. 22, Fig. 2) and its prediction
 ========================  ==============================================
 
 Every random function takes a seeded :class:`numpy.random.Generator`;
 nothing here keeps global state.
 """
 
-from lib import likelihood, lsh, paths
+from lib import convergence, likelihood, lsh, lyapunov, maxlikelihood, paths
 
-__all__ = ["likelihood", "lsh", "paths"]
+__all__ = ["convergence", "likelihood", "lsh", "lyapunov", "maxlikelihood", "paths"]

@@ -12,8 +12,8 @@ and ``r = ||x_perp|| / alpha`` (signed by ``alpha``). One layer maps
 
 all independent of each other and of ``||a_sel||^2 ~ S_{k,n}``. Collapse is
 ``|r| < tan(pi * tolerance)``; ``sign(r)`` is the side (``+``: loss 1, ``-``: loss 0).
-Once ``|r|`` is small, ``log|r|`` drifts down by the Lyapunov gap per layer with
-per-layer variance ``Var(log ||a_sel||) + Var(log c)``, which gives
+In ``s = 1/r`` the map is affine, ``s' = (||a_sel|| / c) s + g / c``: ``log|s|`` grows by
+the Lyapunov gap per layer once the added noise ``g / c`` has settled, which gives
 :func:`predicted_collapse_fraction`. :func:`simulate_ratio_chain` runs the exact chain.
 
 Examples
@@ -69,23 +69,34 @@ def initial_ratio(rng: np.random.Generator, k: int, size: int) -> np.ndarray:
 
 
 def simulate_ratio_chain(rng: np.random.Generator, k: int, n: int, L: int, size: int,
-                         r0: np.ndarray | None = None) -> np.ndarray:
-    """Exact samples of the signed ratio ``r_l``, ``l = 0 .. L``, for ``size`` independent models.
+                         r0: np.ndarray | None = None, models: int | None = None) -> np.ndarray:
+    """Exact samples of the signed ratio ``r_l``, ``l = 0 .. L``.
 
-    Returns an array of shape ``(L + 1, size)``.
+    Without ``models``: ``size`` test samples, each under its own independent model; returns
+    shape ``(L + 1, size)``. With ``models`` (only for ``k = 2``): ``models`` models with
+    ``size`` test samples each, shape ``(L + 1, models, size)``. In two dimensions every test
+    vector's orthogonal part lies on the same line, so all samples of one model share the
+    layer's ``(||a_sel||, c, g)``; that is what makes per-model statistics predictable.
     """
     rng = check_generator("rng", rng)
     k = check_int("k", k, low=2)
     n = check_int("n", n, low=k)
     L = check_int("L", L, low=1)
     size = check_int("size", size, low=1)
-    r = initial_ratio(rng, k, size) if r0 is None else np.asarray(r0, dtype=float).copy()
-    out = np.empty((L + 1, r.size))
+    if models is not None:
+        models = check_int("models", models, low=1)
+        if k != 2:
+            raise ValueError("models (shared draws per model) is exact only for k = 2")
+    shape = (size,) if models is None else (models, size)
+    draw_shape = (size,) if models is None else (models, 1)
+    r = initial_ratio(rng, k, int(np.prod(shape))).reshape(shape) if r0 is None else np.asarray(r0, float).copy()
+    out = np.empty((L + 1, *r.shape))
     out[0] = r
     for layer in range(1, L + 1):
-        a_norm = np.sqrt(lyapunov.sample_top_sums(rng, k, n, r.size))
-        c = np.sqrt(rng.chisquare(k - 1, r.size))
-        g = rng.standard_normal(r.size)
+        count = int(np.prod(draw_shape))
+        a_norm = np.sqrt(lyapunov.sample_top_sums(rng, k, n, count)).reshape(draw_shape)
+        c = np.sqrt(rng.chisquare(k - 1, count)).reshape(draw_shape)
+        g = rng.standard_normal(count).reshape(draw_shape)
         r = c * r / (a_norm + g * r)
         out[layer] = r
     return out
@@ -100,19 +111,30 @@ def predicted_collapse_fraction(layers, k: int, n: int, rng: np.random.Generator
                                 tolerance: float = 0.01, samples: int = 20_000) -> np.ndarray:
     """Lyapunov-gap prediction of the collapsed fraction after each number of layers.
 
-    ``log|r_L| ~ log|r_0| - gap L + sigma sqrt(L) Z`` with ``r_0`` from Gaussian inputs,
-    ``gap = lambda_1 - lambda_2`` and ``sigma^2 = Var(log ||a_sel||) + psi'((k-1)/2) / 4``.
-    It ignores the early layers in which ``|r|`` is large (where the ``g r`` term matters).
+    In ``s = 1 / r = cot(angle)`` one layer is affine: ``s' = rho s + g / c`` with
+    ``rho = ||a_sel|| / c``. Replacing the product of the ``rho`` by its typical value
+    ``exp(gap * L)`` (``gap = lambda_1 - lambda_2``) with log-normal spread
+    ``sigma sqrt(L)``, ``sigma^2 = Var(log ||a_sel||) + psi'((k-1)/2) / 4``, gives
+
+    ``log|s_L| ~ gap L + sigma sqrt(L) Z + log|s_0 + sum_j (g_j / c_j) exp(-gap j)|``,
+
+    and a sample has collapsed when ``|s_L| > 1 / tan(pi * tolerance)``. The sum is the
+    noise the layers add to the starting cotangent ``s_0`` before the drift takes over.
     """
     rng = check_generator("rng", rng)
-    layers = np.asarray(layers, dtype=float)
+    layers = np.asarray(layers, dtype=int)
     top_log = 0.5 * np.log(lyapunov.sample_top_sums(rng, k, n, samples))
     drift = top_log.mean() - lyapunov.second_exponent(k)
     sigma = np.sqrt(top_log.var(ddof=1) + 0.25 * special.polygamma(1, (k - 1) / 2))
-    log_r0 = np.log(np.abs(initial_ratio(rng, k, samples)))
-    threshold = np.log(np.tan(np.pi * tolerance))
-    z = (threshold - log_r0[None, :] + drift * layers[:, None]) / (sigma * np.sqrt(np.maximum(layers, 1e-12))[:, None])
-    return stats.norm.cdf(z).mean(axis=1)
+    s0 = 1.0 / initial_ratio(rng, k, samples)
+    depth = int(layers.max(initial=0))
+    kicks = rng.standard_normal((samples, depth)) / np.sqrt(rng.chisquare(k - 1, (samples, depth)))
+    kicks *= np.exp(-drift * np.arange(1, depth + 1))
+    s_eff = s0[:, None] + np.concatenate([np.zeros((samples, 1)), np.cumsum(kicks, axis=1)], axis=1)
+    threshold = -np.log(np.tan(np.pi * tolerance))
+    log_s = np.log(np.abs(s_eff[:, layers]))  # (samples, len(layers))
+    z = (log_s + drift * layers - threshold) / (sigma * np.sqrt(np.maximum(layers, 1e-12)))
+    return stats.norm.cdf(z).mean(axis=0)
 
 
 def predicted_layers_for_fraction(level: float, k: int, n: int, rng: np.random.Generator, *,

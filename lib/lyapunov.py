@@ -31,6 +31,8 @@ from scipy import special, stats
 from lib._validate import check_generator, check_int
 
 _DRAW_ENTRIES = 1 << 22
+#: Up to this k, S_{k,n} is drawn from the order-statistic law instead of n normals.
+_RENYI_MAX_K = 64
 
 
 def second_exponent(k: int) -> float:
@@ -71,7 +73,22 @@ def top_exponent_approx(k: int, n: int) -> float:
 
 
 def sample_top_sums(rng: np.random.Generator, k: int, n: int, samples: int) -> np.ndarray:
-    """Draws of ``S_{k,n}``: the sum of the ``k`` largest of ``n`` squared standard normals."""
+    """Draws of ``S_{k,n}``: the sum of the ``k`` largest of ``n`` squared standard normals.
+
+    For small ``k`` the ``k`` largest ``|a|`` are drawn directly from their order-statistic
+    law (Renyi: the ``j`` smallest of ``n`` uniforms are ``(E_1 + ... + E_j) / (E_1 + ... +
+    E_{n+1})`` with exponential ``E``), at ``O(k)`` per draw; otherwise all ``n`` are drawn.
+    Both are exact in distribution.
+    """
+    rng = check_generator("rng", rng)
+    k = check_int("k", k, low=1)
+    n = check_int("n", n, low=k)
+    samples = check_int("samples", samples, low=1)
+    if k <= _RENYI_MAX_K and k < n:
+        spacings = np.cumsum(rng.standard_exponential((samples, k)), axis=1)
+        tail = spacings[:, -1:] + rng.standard_gamma(n + 1 - k, (samples, 1))
+        # P(|a| > t) = 2 (1 - Phi(t)): the j-th largest |a| sits at tail probability V_(j)
+        return np.sum(stats.norm.isf(spacings / tail / 2) ** 2, axis=1)
     out = np.empty(samples)
     per = max(1, _DRAW_ENTRIES // n)
     for start in range(0, samples, per):

@@ -109,3 +109,14 @@ def test_chain_sign_is_the_side():
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("k,n", [(1, 5), (2, 10), (3, 200), (20, 30)])
+def test_order_statistic_draws_match_brute_force(k, n, monkeypatch):
+    from scipy import stats as st
+
+    rng = np.random.default_rng(20 + k)
+    renyi = ly.sample_top_sums(rng, k, n, 4000)
+    monkeypatch.setattr(ly, "_RENYI_MAX_K", 0)
+    brute = ly.sample_top_sums(rng, k, n, 4000)
+    assert st.ks_2samp(renyi, brute).pvalue > 1e-3

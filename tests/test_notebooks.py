@@ -27,6 +27,12 @@ REQUIRED_VERDICTS = {
     "01_derivation.ipynb": ["eq8_per_sample_sd", "eq9_abs_error_N1000", "eq7_counterexample_theta",
                             "true_binomial_nll_bits", "n_H2_bits"],
     "02_lsh.ipynb": ["chi2_min_pvalue", "theta_max_abs_error"],
+    "03_maxlikelihood.ipynb": ["lyapunov_gap_k2_n2", "lyapunov_gap_k2_n100", "lyapunov_gap_k2500_n3500",
+                               "ks_min_pvalue_fast_vs_faithful"],
+    "04_convergence.ipynb": ["collapse_L99_k2_n2", "collapse_L99_k2_n10", "collapse_L99_k2_n100",
+                             "collapse_L99_k2_n1000", "zero_side_fraction_k2_n1000",
+                             "fig2e_side_kept_fraction_k2_n1000", "collapse_L50_k2500_n3500",
+                             "predicted_L50_k2500_n3500"],
 }
 VERDICT_LINE = re.compile(r"^([A-Za-z_]\w*) = (\S.*)$")
 
