@@ -1,0 +1,204 @@
+"""Gradient descent, Lai, Dong & Jin Sec. 5 (Algorithm 2, Eq. 34, Fig. 6), in two readings.
+
+Algorithm 2 fits ``G* w0 ~ y`` with ``w0 = [0.1, 0.1]``, ``y = lambda [1, 1]``, a random
+2 x 2 ``G*``, ``T = 5`` steps of learning rate ``eta`` and the gradient ``2 e w0^T`` of
+``||G* w0 - y||^2``. Every step adds a rank-one matrix whose row space is ``w0``, and the
+error shrinks by ``1 - 2 eta ||w0||^2`` per step, so in closed form
+
+``G_T = G_0 + beta (y - G_0 w0) w0^T / ||w0||^2``,  ``beta = 1 - (1 - 2 eta ||w0||^2)^T``.
+
+A test input then maps to ``G_0 x - beta (G_0 w0_hat)(w0_hat . x) + kappa (w0_hat . x) [1, 1]``
+with ``kappa = lambda beta / ||w0||``: once ``kappa`` is large every test output lines up
+with ``+-[1, 1]``. The collapse is governed by ``lambda * beta(eta)``, which is
+``2 T ||w0||^2 lambda eta`` only while ``eta ||w0||^2`` is small.
+
+The "three-matrix" reading trains ``G* = G3 G2 G1`` by gradient descent on all three.
+
+Examples
+--------
+>>> import numpy as np
+>>> from lib import gradient_descent as gd
+>>> G0 = np.eye(2)[None]
+>>> np.allclose(gd.train_single(G0, lam=10.0, eta=1.0), gd.closed_form_single(G0, lam=10.0, eta=1.0))
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lib._validate import check_generator, check_int
+
+W0 = np.array([0.1, 0.1])
+TARGET_DIRECTION = np.array([1.0, 1.0])
+
+
+def _check_positive(name: str, value: float) -> float:
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0; got {value}")
+    return value
+
+
+def _check_matrices(name: str, G) -> np.ndarray:
+    G = np.asarray(G, dtype=float)
+    if G.ndim == 2:
+        G = G[None]
+    if G.ndim != 3 or G.shape[1:] != (2, 2):
+        raise ValueError(f"{name} must have shape (B, 2, 2) or (2, 2); got {np.shape(G)}")
+    return G
+
+
+def train_single(G0, lam: float, eta: float, T: int = 5, w0=W0) -> np.ndarray:
+    """Algorithm 2 literally, for a batch of initial matrices ``G0`` of shape (B, 2, 2)."""
+    G = _check_matrices("G0", G0).copy()
+    lam, eta = _check_positive("lam", lam), _check_positive("eta", eta)
+    T = check_int("T", T, low=1)
+    w0 = np.asarray(w0, dtype=float)
+    y = lam * TARGET_DIRECTION
+    for _ in range(T):
+        e = G @ w0 - y                      # error vector, (B, 2)
+        G -= eta * 2.0 * e[:, :, None] * w0[None, None, :]  # gradient 2 e w0^T
+    return G
+
+
+def step_factor(eta: float, T: int = 5, w0=W0) -> float:
+    """``beta = 1 - (1 - 2 eta ||w0||^2)^T``: the fraction of the initial error removed."""
+    return 1.0 - (1.0 - 2.0 * eta * float(np.dot(w0, w0))) ** T
+
+
+def control_parameter(lam, eta, T: int = 5, w0=W0) -> np.ndarray:
+    """``kappa = lambda beta(eta) / ||w0||``, the weight of the rank-one term on a unit test input."""
+    eta = np.asarray(eta, dtype=float)
+    beta = 1.0 - (1.0 - 2.0 * eta * float(np.dot(w0, w0))) ** T
+    return np.asarray(lam, dtype=float) * beta / np.linalg.norm(w0)
+
+
+def closed_form_single(G0, lam: float, eta: float, T: int = 5, w0=W0) -> np.ndarray:
+    """``G_T = G_0 + beta (y - G_0 w0) w0^T / ||w0||^2`` (equal to :func:`train_single`)."""
+    G0 = _check_matrices("G0", G0)
+    w0 = np.asarray(w0, dtype=float)
+    y = _check_positive("lam", lam) * TARGET_DIRECTION
+    beta = step_factor(_check_positive("eta", eta), check_int("T", T, low=1), w0)
+    return G0 + beta * (y - G0 @ w0)[:, :, None] * w0[None, None, :] / np.dot(w0, w0)
+
+
+def three_matrix_loss_and_grads(G1, G2, G3, w0, y):
+    """``||G3 G2 G1 w0 - y||^2`` and its gradients with respect to ``G1, G2, G3`` (batched)."""
+    h1 = G1 @ w0
+    h2 = np.einsum("bij,bj->bi", G2, h1)
+    e = np.einsum("bij,bj->bi", G3, h2) - y
+    g3 = 2.0 * e[:, :, None] * h2[:, None, :]
+    back = np.einsum("bji,bj->bi", G3, e)           # G3^T e
+    g2 = 2.0 * back[:, :, None] * h1[:, None, :]
+    back = np.einsum("bji,bj->bi", G2, back)        # G2^T G3^T e
+    g1 = 2.0 * back[:, :, None] * w0[None, None, :]
+    return np.sum(e**2, axis=1), (g1, g2, g3)
+
+
+def train_three(G1, G2, G3, lam: float, eta: float, T: int = 5, w0=W0):
+    """Gradient descent on all three factors of ``G* = G3 G2 G1``.
+
+    Returns ``(G1, G2, G3, finite)``: ``finite[b]`` is False where model ``b`` over- or
+    underflowed (its matrices contain inf or nan).
+    """
+    Gs = [_check_matrices(name, G).copy() for name, G in (("G1", G1), ("G2", G2), ("G3", G3))]
+    lam, eta = _check_positive("lam", lam), _check_positive("eta", eta)
+    T = check_int("T", T, low=1)
+    w0 = np.asarray(w0, dtype=float)
+    y = lam * TARGET_DIRECTION
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(T):
+            _, grads = three_matrix_loss_and_grads(*Gs, w0, y)
+            Gs = [G - eta * g for G, g in zip(Gs, grads)]
+    finite = np.all(np.isfinite(np.stack(Gs)), axis=(0, 2, 3))
+    return (*Gs, finite)
+
+
+def eq34_loss(outputs: np.ndarray, target=TARGET_DIRECTION) -> np.ndarray:
+    """Eq. 34 per test output (last axis): ``||t_hat - o_hat|| / 2`` in [0, 1]."""
+    t = np.asarray(target, dtype=float) / np.linalg.norm(target)
+    o = outputs / np.linalg.norm(outputs, axis=-1, keepdims=True)
+    return 0.5 * np.linalg.norm(o - t, axis=-1)
+
+
+def angle_to_target_line(outputs: np.ndarray, target=TARGET_DIRECTION) -> np.ndarray:
+    """Angle (rad, in [0, pi/2]) between each output and the line through ``+-target``."""
+    t = np.asarray(target, dtype=float) / np.linalg.norm(target)
+    cos = np.abs(outputs @ t) / np.linalg.norm(outputs, axis=-1)
+    return np.arccos(np.clip(cos, 0.0, 1.0))
+
+
+def trained_outputs(rng: np.random.Generator, lam: float, eta: float, *, inits: int, tests: int, T: int = 5,
+                 reading: str = "single") -> tuple[np.ndarray, np.ndarray]:
+    """Directions of the outputs of ``tests`` Gaussian inputs under ``inits`` trained models.
+
+    Returns ``(outputs, finite)``: outputs of shape ``(inits, tests, 2)``, each scaled to unit
+    max-norm (only directions matter; NaN where a model overflowed), and ``finite[b]``, False
+    for models whose training over- or underflowed (three-matrix reading).
+    """
+    rng = check_generator("rng", rng)
+    inits, tests = check_int("inits", inits, low=1), check_int("tests", tests, low=1)
+    if reading == "single":
+        G = train_single(rng.standard_normal((inits, 2, 2)), lam, eta, T)
+        finite = np.all(np.isfinite(G), axis=(1, 2))
+    elif reading == "three":
+        G1, G2, G3, finite = train_three(*(rng.standard_normal((inits, 2, 2)) for _ in range(3)), lam, eta, T)
+        with np.errstate(over="ignore", invalid="ignore"):
+            G = G3 @ G2 @ G1
+    else:
+        raise ValueError(f"reading must be 'single' or 'three'; got {reading!r}")
+    X = rng.standard_normal((tests, 2))
+    with np.errstate(over="ignore", invalid="ignore"):
+        outputs = np.einsum("bij,nj->bni", G, X)
+        # rescale before taking norms: huge finite three-matrix outputs would overflow when squared
+        outputs = outputs / np.max(np.abs(outputs), axis=-1, keepdims=True)
+    finite &= np.all(np.isfinite(outputs), axis=(1, 2))
+    outputs[~finite] = np.nan
+    return outputs, finite
+
+
+def collapse_fractions(rng: np.random.Generator, lam: float, eta: float, *, inits: int, tests: int,
+                       T: int = 5, reading: str = "single", tolerance: float = 0.01) -> dict:
+    """Test-set collapse over ``inits`` random initialisations and ``tests`` Gaussian inputs each.
+
+    Returns the fraction collapsed by angle (within ``tolerance * pi`` of ``+-target``) pooled
+    and per initialisation (``angle_per_init``), by the raw Eq. 34 criterion (loss within
+    ``tolerance`` of 0 or 1), the fraction of angle-collapsed outputs on the ``-target`` side,
+    and the fraction of models that overflowed (left out of the other fractions).
+    """
+    outputs, finite = trained_outputs(rng, lam, eta, inits=inits, tests=tests, T=T, reading=reading)
+    good = outputs[finite]
+    if not good.size:
+        nan = float("nan")
+        return {"angle": nan, "angle_per_init": np.full(0, nan), "eq34": nan, "anti_side": nan,
+                "overflow": float(1.0 - finite.mean())}
+    by_angle = angle_to_target_line(good) < tolerance * np.pi
+    loss = eq34_loss(good)
+    return {
+        "angle": float(by_angle.mean()),
+        "angle_per_init": by_angle.mean(axis=1),
+        "eq34": float(np.mean((loss < tolerance) | (loss > 1 - tolerance))),
+        "anti_side": float(np.mean(loss[by_angle] > 0.5)) if by_angle.any() else float("nan"),
+        "overflow": float(1.0 - finite.mean()),
+    }
+
+
+def predicted_collapse_fraction(kappa, beta, rng: np.random.Generator, *, tolerance: float = 0.01,
+                                samples: int = 200_000) -> np.ndarray:
+    """Collapse fraction predicted from the closed form, for large ``lambda``.
+
+    With ``x = s w0_hat + t w0_hat_perp`` (``s, t ~ N(0, 1)``), the output's component along
+    the unit target is about ``sqrt(2) kappa s`` and, across it, ``Z sqrt((1 - beta)^2 s^2 + t^2)``
+    with ``Z ~ N(0, 1)`` (a row of ``G_0`` is a standard normal vector). The output has
+    collapsed when the ratio is below ``tan(pi * tolerance)``.
+    """
+    rng = check_generator("rng", rng)
+    kappa = np.atleast_1d(np.asarray(kappa, dtype=float))
+    beta = np.broadcast_to(np.asarray(beta, dtype=float), kappa.shape)
+    s, t, z = rng.standard_normal((3, samples))
+    out = np.empty(kappa.shape)
+    for i, (kap, bet) in enumerate(zip(kappa, beta)):
+        across = np.abs(z) * np.sqrt((1 - bet) ** 2 * s**2 + t**2)
+        out[i] = np.mean(across < np.sqrt(2.0) * kap * np.abs(s) * np.tan(np.pi * tolerance))
+    return out
