@@ -2,20 +2,24 @@
 
 One module per idea of the papers, each traceable to its chapter:
 
-========================  ==============================================
-module                    chapter
-========================  ==============================================
-:mod:`lib.likelihood`     1 -- the likelihood derivation (Eqs. 1-9)
-:mod:`lib.lsh`            2 -- cosine-distance LSH (Eqs. 10-13)
-:mod:`lib.maxlikelihood`  3 -- Algorithm 1: faithful, fast and joint samplers
-:mod:`lib.lyapunov`       3 -- the top two Lyapunov exponents and their gap
-:mod:`lib.convergence`    4 -- the convergence test (Eq. 22, Fig. 2) and its prediction
-========================  ==============================================
+==========================  ============================================
+module                      chapter
+==========================  ============================================
+:mod:`lib.likelihood`       1 -- the likelihood derivation (Eqs. 1-9)
+:mod:`lib.lsh`              2 -- cosine-distance LSH (Eqs. 10-13)
+:mod:`lib.maxlikelihood`    3 -- Algorithm 1: faithful, fast and joint samplers
+:mod:`lib.lyapunov`         3 -- the top two Lyapunov exponents and their gap
+:mod:`lib.convergence`      4 -- the convergence test (Eq. 22, Fig. 2) and its prediction
+:mod:`lib.spacetime`        5 -- the spacetime embedding and Eqs. 25-28
+:mod:`lib.gradient_descent` 6 -- Algorithm 2, its closed form and the three-matrix reading
+==========================  ============================================
 
 Every random function takes a seeded :class:`numpy.random.Generator`;
 nothing here keeps global state.
 """
 
-from lib import convergence, likelihood, lsh, lyapunov, maxlikelihood, paths
+from lib import convergence, gradient_descent, likelihood, lsh, lyapunov, maxlikelihood, paths, spacetime
 
-__all__ = ["convergence", "likelihood", "lsh", "lyapunov", "maxlikelihood", "paths"]
+__all__ = [
+    "convergence", "gradient_descent", "likelihood", "lsh", "lyapunov", "maxlikelihood", "paths", "spacetime",
+]

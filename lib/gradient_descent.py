@@ -62,16 +62,16 @@ def train_single(G0, lam: float, eta: float, T: int = 5, w0=W0) -> np.ndarray:
     return G
 
 
-def step_factor(eta: float, T: int = 5, w0=W0) -> float:
-    """``beta = 1 - (1 - 2 eta ||w0||^2)^T``: the fraction of the initial error removed."""
-    return 1.0 - (1.0 - 2.0 * eta * float(np.dot(w0, w0))) ** T
+def step_factor(eta, T: int = 5, w0=W0):
+    """``beta = 1 - (1 - 2 eta ||w0||^2)^T``: the fraction of the initial error removed
+    (> 1 once the iteration diverges, ``eta > 1 / ||w0||^2``)."""
+    beta = 1.0 - (1.0 - 2.0 * np.asarray(eta, dtype=float) * float(np.dot(w0, w0))) ** T
+    return float(beta) if beta.ndim == 0 else beta
 
 
 def control_parameter(lam, eta, T: int = 5, w0=W0) -> np.ndarray:
     """``kappa = lambda beta(eta) / ||w0||``, the weight of the rank-one term on a unit test input."""
-    eta = np.asarray(eta, dtype=float)
-    beta = 1.0 - (1.0 - 2.0 * eta * float(np.dot(w0, w0))) ** T
-    return np.asarray(lam, dtype=float) * beta / np.linalg.norm(w0)
+    return np.asarray(lam, dtype=float) * step_factor(eta, T, w0) / np.linalg.norm(w0)
 
 
 def closed_form_single(G0, lam: float, eta: float, T: int = 5, w0=W0) -> np.ndarray:

@@ -86,6 +86,25 @@ def augmented_loss(train_embedded: np.ndarray, test_embedded: np.ndarray) -> np.
     return 1.0 - np.arccos(cos) / np.pi
 
 
+def entangled_fraction(train_units, train_log_norms, units, log_norms, c: float, *,
+                       tolerance: float = 0.01, weight_scale: float = 1.0) -> np.ndarray:
+    """Per layer, the fraction of the *anti-aligned* test group whose augmented loss is below
+    ``tolerance`` (Fig. 4f's criterion).
+
+    The group is the test samples whose plain Eq. 22 loss at the last layer is below 0.5.
+    Shapes: ``train_units`` (L + 1, k), ``train_log_norms`` (L + 1,), ``units`` (L + 1, N, k),
+    ``log_norms`` (L + 1, N). Returns shape (L + 1,); all-NaN if the group is empty.
+    """
+    train_units = np.asarray(train_units, dtype=float)
+    units = np.asarray(units, dtype=float)
+    anti = np.sum(units[-1] * train_units[-1], axis=-1) < 0
+    if not anti.any():
+        return np.full(units.shape[0], np.nan)
+    train = embed(train_units, train_log_norms, c, weight_scale)[:, None, :]
+    test = embed(units[:, anti], np.asarray(log_norms)[:, anti], c, weight_scale)
+    return np.mean(augmented_loss(train, test) < tolerance, axis=1)
+
+
 def dilation_factor(speed_ratio) -> np.ndarray:
     """Eq. 25: ``t / t' = 1 / sqrt(1 - (v/c)^2)`` for ``0 <= v/c < 1``."""
     beta = check_probability("speed_ratio", speed_ratio, open_high=True)

@@ -33,6 +33,12 @@ REQUIRED_VERDICTS = {
                              "collapse_L99_k2_n1000", "zero_side_fraction_k2_n1000",
                              "fig2e_side_kept_fraction_k2_n1000", "collapse_L50_k2500_n3500",
                              "predicted_L50_k2500_n3500"],
+    "05_spacetime.ipynb": ["layers_to_entangle_c1", "layers_to_entangle_c10", "layers_to_entangle_c100",
+                           "layers_to_entangle_c1000", "temporal_component_L10_c1", "scaled_weights_temporal_L50",
+                           "angular_collapse_depends_on_c"],
+    "06_gradient_descent.ipynb": ["gd_collapse_frac_lam1_eta1", "gd_collapse_frac_lam10_eta1",
+                                  "gd_collapse_frac_lam100_eta1", "gd_collapse_frac_lam1000_eta1",
+                                  "gd_collapse_depends_only_on_eta_times_lambda"],
 }
 VERDICT_LINE = re.compile(r"^([A-Za-z_]\w*) = (\S.*)$")
 

@@ -145,3 +145,18 @@ def test_three_matrix_reading_overflows_for_large_lambda():
 def test_gradient_descent_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_entangled_fraction_needs_large_norms_and_grows_with_depth():
+    rng = np.random.default_rng(8)
+    model, units, logs = ml.fit_and_forward(rng.standard_normal(2), rng.standard_normal((100, 2)), 100, 30, rng,
+                                            sampler="fast", trajectory=True)
+    small_c = spacetime.entangled_fraction(model.train_units, model.train_log_norms, units, logs, 1.0)
+    large_c = spacetime.entangled_fraction(model.train_units, model.train_log_norms, units, logs, 1e6)
+    assert small_c[-1] > 0.9
+    assert np.all(large_c <= small_c + 1e-12)  # a slower clock can only delay it
+    assert large_c[8] < small_c[8]
+    # shrinking the weights removes the 'contraction': nothing entangles
+    scaled = spacetime.entangled_fraction(model.train_units, model.train_log_norms, units, logs, 1.0,
+                                          weight_scale=0.01)
+    assert np.nanmax(scaled[1:]) == 0.0
