@@ -107,8 +107,29 @@ def chain_collapse_fraction(ratios: np.ndarray, tolerance: float = 0.01) -> np.n
     return np.mean(np.abs(ratios) < np.tan(np.pi * tolerance), axis=-1)
 
 
+def _cotangent_model(layers, k: int, n: int, rng: np.random.Generator, samples: int, s0=None):
+    """Pieces of the Lyapunov-gap model of ``log|s_L|`` (see :func:`predicted_collapse_fraction`).
+
+    Returns ``(log_s_eff, drift, sigma)``: samples of ``log|s_0 + sum_j (g_j / c_j) e^{-gap j}|``
+    at each requested layer (shape (samples, len(layers))), the gap and the per-layer spread.
+    ``s0`` fixes the starting cotangent (e.g. two given images); by default it is that of a
+    Gaussian test input.
+    """
+    rng = check_generator("rng", rng)
+    layers = np.asarray(layers, dtype=int)
+    top_log = 0.5 * np.log(lyapunov.sample_top_sums(rng, k, n, samples))
+    drift = top_log.mean() - lyapunov.second_exponent(k)
+    sigma = np.sqrt(top_log.var(ddof=1) + 0.25 * special.polygamma(1, (k - 1) / 2))
+    start = 1.0 / initial_ratio(rng, k, samples) if s0 is None else np.full(samples, float(s0))
+    depth = int(layers.max(initial=0))
+    kicks = rng.standard_normal((samples, depth)) / np.sqrt(rng.chisquare(k - 1, (samples, depth)))
+    kicks *= np.exp(-drift * np.arange(1, depth + 1))
+    s_eff = start[:, None] + np.concatenate([np.zeros((samples, 1)), np.cumsum(kicks, axis=1)], axis=1)
+    return np.log(np.abs(s_eff[:, layers])), drift, sigma
+
+
 def predicted_collapse_fraction(layers, k: int, n: int, rng: np.random.Generator, *,
-                                tolerance: float = 0.01, samples: int = 20_000) -> np.ndarray:
+                                tolerance: float = 0.01, samples: int = 20_000, s0=None) -> np.ndarray:
     """Lyapunov-gap prediction of the collapsed fraction after each number of layers.
 
     In ``s = 1 / r = cot(angle)`` one layer is affine: ``s' = rho s + g / c`` with
@@ -121,20 +142,20 @@ def predicted_collapse_fraction(layers, k: int, n: int, rng: np.random.Generator
     and a sample has collapsed when ``|s_L| > 1 / tan(pi * tolerance)``. The sum is the
     noise the layers add to the starting cotangent ``s_0`` before the drift takes over.
     """
-    rng = check_generator("rng", rng)
     layers = np.asarray(layers, dtype=int)
-    top_log = 0.5 * np.log(lyapunov.sample_top_sums(rng, k, n, samples))
-    drift = top_log.mean() - lyapunov.second_exponent(k)
-    sigma = np.sqrt(top_log.var(ddof=1) + 0.25 * special.polygamma(1, (k - 1) / 2))
-    s0 = 1.0 / initial_ratio(rng, k, samples)
-    depth = int(layers.max(initial=0))
-    kicks = rng.standard_normal((samples, depth)) / np.sqrt(rng.chisquare(k - 1, (samples, depth)))
-    kicks *= np.exp(-drift * np.arange(1, depth + 1))
-    s_eff = s0[:, None] + np.concatenate([np.zeros((samples, 1)), np.cumsum(kicks, axis=1)], axis=1)
+    log_s, drift, sigma = _cotangent_model(layers, k, n, rng, samples, s0)
     threshold = -np.log(np.tan(np.pi * tolerance))
-    log_s = np.log(np.abs(s_eff[:, layers]))  # (samples, len(layers))
     z = (log_s + drift * layers - threshold) / (sigma * np.sqrt(np.maximum(layers, 1e-12)))
     return stats.norm.cdf(z).mean(axis=0)
+
+
+def predicted_angle_quantile(layers, k: int, n: int, rng: np.random.Generator, *, quantile: float = 0.5,
+                             samples: int = 4000, s0=None) -> np.ndarray:
+    """Predicted ``quantile`` of the angle (rad) between a test output and the line ``+-w_L``."""
+    layers = np.asarray(layers, dtype=int)
+    log_s, drift, sigma = _cotangent_model(layers, k, n, rng, samples, s0)
+    log_s = log_s + drift * layers + sigma * np.sqrt(layers) * rng.standard_normal(log_s.shape)
+    return np.quantile(np.arctan(np.exp(-log_s)), quantile, axis=0)
 
 
 def predicted_layers_for_fraction(level: float, k: int, n: int, rng: np.random.Generator, *,
