@@ -12,14 +12,19 @@ module                      chapter
 :mod:`lib.convergence`      4 -- the convergence test (Eq. 22, Fig. 2) and its prediction
 :mod:`lib.spacetime`        5 -- the spacetime embedding and Eqs. 25-28
 :mod:`lib.gradient_descent` 6 -- Algorithm 2, its closed form and the three-matrix reading
+:mod:`lib.data`             7-8 -- message images drawn by code, two shipped photographs
+:mod:`lib.reconciliation`   7 -- Eqs. 35-36: keys, encryption, bit error rates
+:mod:`lib.adversarial`      8 -- adversarial examples as reconciliation, PSNR formula
 ==========================  ============================================
 
 Every random function takes a seeded :class:`numpy.random.Generator`;
 nothing here keeps global state.
 """
 
-from lib import convergence, gradient_descent, likelihood, lsh, lyapunov, maxlikelihood, paths, spacetime
+from lib import (adversarial, convergence, data, gradient_descent, likelihood, lsh, lyapunov, maxlikelihood, paths,
+                 reconciliation, spacetime)
 
 __all__ = [
-    "convergence", "gradient_descent", "likelihood", "lsh", "lyapunov", "maxlikelihood", "paths", "spacetime",
+    "adversarial", "convergence", "data", "gradient_descent", "likelihood", "lsh", "lyapunov", "maxlikelihood",
+    "paths", "reconciliation", "spacetime",
 ]

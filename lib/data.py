@@ -42,7 +42,7 @@ _SHAPES = {
 
 
 def message_image(name: str) -> np.ndarray:
-    """A 50 x 50 binary (0/1, uint8) picture of ``name``, one of :data:`MESSAGES`."""
+    """A 50 x 50 binary (0/1, uint8) picture of ``name``, one of ``MESSAGES``."""
     if name not in _SHAPES:
         raise ValueError(f"name must be one of {MESSAGES}; got {name!r}")
     yy, xx = np.mgrid[0:SIZE, 0:SIZE] + 0.5  # pixel centres

@@ -39,6 +39,11 @@ REQUIRED_VERDICTS = {
     "06_gradient_descent.ipynb": ["gd_collapse_frac_lam1_eta1", "gd_collapse_frac_lam10_eta1",
                                   "gd_collapse_frac_lam100_eta1", "gd_collapse_frac_lam1000_eta1",
                                   "gd_collapse_depends_only_on_eta_times_lambda"],
+    "07_reconciliation.ipynb": ["ber_median_L10", "ber_median_L20", "ber_median_L30", "ber_median_L40",
+                                "first_L_ber_below_1pct", "inverted_fraction", "eve_with_model_ber_L40",
+                                "eve_without_model_ber_L40", "first_L_ber_below_1pct_n5000"],
+    "08_adversarial.ipynb": ["first_L_psnr20_alpha10", "first_L_psnr20_alpha100", "first_L_psnr20_alpha1000",
+                             "psnr_formula_max_abs_error_db", "sign_recovery_accuracy_alpha100"],
 }
 VERDICT_LINE = re.compile(r"^([A-Za-z_]\w*) = (\S.*)$")
 
