@@ -1,0 +1,163 @@
+"""The "uncertainty principle" of Zhang & Meng for sampled one-dimensional functions.
+
+Zhang & Meng normalise a network's loss into a "neural packet" ``psi = loss / sqrt(beta)``
+(supplementary Eqs. 6-8), take the feature operator ``x`` and the attack operator
+``p = d/dx`` (Eq. 9, no ``-i``), and claim ``sigma_x sigma_p >= 1/2`` (Eq. 18). This module
+computes, for a real ``psi`` sampled on a grid:
+
+* ``<x>`` and ``sigma_x``;
+* the paper's momentum statistics with ``p = d/dx``: ``<p> = int psi psi'`` and
+  ``<p^2> = int psi psi''``. For a real ``psi`` that vanishes at the ends,
+  ``int psi psi'' = -int psi'^2 < 0``: the paper's "variance" is **negative**;
+* the Hermitian momentum ``p = -i d/dx``: ``sigma_p^2 = int psi'^2`` (for real ``psi``,
+  ``<p> = 0`` on the real line). Then ``sigma_x sigma_p >= 1/2`` holds for *every*
+  normalised function, with equality exactly for Gaussians -- a property of functions,
+  not of networks;
+* on a bounded interval ``[a, b]`` (e.g. pixel values in [0, 1]) integration by parts
+  leaves the boundary term ``B = [(x - <x>) psi^2]_a^b`` and the bound becomes
+  ``sigma_x ||psi'|| >= |1 - B| / 2``, which can be 0: a constant ``psi`` on [0, 1] has
+  ``sigma_x sigma_p = 0``.
+
+Integrals use the trapezoid rule on the given grid; :func:`monte_carlo_stats` estimates
+the same quantities by uniform sampling, as the paper does.
+
+Examples
+--------
+>>> import numpy as np
+>>> from lib import uncertainty as un
+>>> x = np.linspace(-12, 12, 4001)
+>>> st = un.packet_stats(x, np.exp(-x**2 / 4))
+>>> round(float(st["sigma_x"] * st["sigma_p_hermitian"]), 4)
+0.5
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy import integrate
+
+from lib._validate import check_generator, check_int
+
+
+def _check_grid(x, psi) -> tuple[np.ndarray, np.ndarray]:
+    x = np.asarray(x, dtype=float)
+    psi = np.asarray(psi, dtype=float)
+    if x.ndim != 1 or x.size < 5:
+        raise ValueError(f"x must be a 1-D grid of at least 5 points; got shape {x.shape}")
+    if psi.shape[-1] != x.size:
+        raise ValueError(f"psi must have {x.size} samples along its last axis; got shape {psi.shape}")
+    if np.any(np.diff(x) <= 0):
+        raise ValueError("x must be strictly increasing")
+    if not np.all(np.isfinite(psi)):
+        raise ValueError("psi must contain only finite values")
+    return x, psi
+
+
+def normalise(x, psi) -> np.ndarray:
+    """``psi / sqrt(int psi^2 dx)`` (last axis), so that ``int psi^2 = 1`` (Eq. 8)."""
+    x, psi = _check_grid(x, psi)
+    beta = integrate.trapezoid(psi**2, x, axis=-1)
+    if np.any(beta <= 0):
+        raise ValueError("psi must not be identically zero")
+    return psi / np.sqrt(beta)[..., None]
+
+
+def packet_stats(x, psi, dpsi=None) -> dict[str, np.ndarray]:
+    """Position and momentum statistics of the normalised packet ``psi`` sampled on ``x``.
+
+    Parameters
+    ----------
+    x : array_like, shape (M,)
+    psi : array_like, shape (..., M)
+        Unnormalised real samples (e.g. a loss); normalised here.
+    dpsi : array_like, shape (..., M), optional
+        Exact derivative of the *unnormalised* ``psi`` (e.g. the loss gradient); by default
+        second-order finite differences.
+
+    Returns
+    -------
+    dict with ``mean_x``, ``sigma_x``, ``paper_mean_p`` (``int psi psi'``),
+    ``paper_variance_p`` (``int psi psi'' - <p>^2``), ``sigma_p_hermitian`` (``||psi'||``),
+    ``boundary`` (``B = [(x - <x>) psi^2]_a^b``) and ``lower_bound`` (``|1 - B| / 2``).
+    """
+    x, psi = _check_grid(x, psi)
+    beta = integrate.trapezoid(psi**2, x, axis=-1)
+    if np.any(beta <= 0):
+        raise ValueError("psi must not be identically zero")
+    scale = 1.0 / np.sqrt(beta)[..., None]
+    psi_n = psi * scale
+    d1 = (np.gradient(psi, x, axis=-1) if dpsi is None else np.asarray(dpsi, dtype=float)) * scale
+    d2 = np.gradient(d1, x, axis=-1)
+    mean_x = integrate.trapezoid(x * psi_n**2, x, axis=-1)
+    var_x = integrate.trapezoid((x - mean_x[..., None]) ** 2 * psi_n**2, x, axis=-1)
+    paper_mean_p = integrate.trapezoid(psi_n * d1, x, axis=-1)
+    paper_second = integrate.trapezoid(psi_n * d2, x, axis=-1)
+    hermitian = np.sqrt(integrate.trapezoid(d1**2, x, axis=-1))
+    boundary = (x[-1] - mean_x) * psi_n[..., -1] ** 2 - (x[0] - mean_x) * psi_n[..., 0] ** 2
+    return {
+        "mean_x": mean_x,
+        "sigma_x": np.sqrt(var_x),
+        "paper_mean_p": paper_mean_p,
+        "paper_variance_p": paper_second - paper_mean_p**2,
+        "sigma_p_hermitian": hermitian,
+        "boundary": boundary,
+        "lower_bound": np.abs(1.0 - boundary) / 2.0,
+    }
+
+
+def monte_carlo_stats(func: Callable[[np.ndarray], np.ndarray], dfunc: Callable[[np.ndarray], np.ndarray],
+                      a: float, b: float, rng: np.random.Generator, samples: int) -> dict[str, float]:
+    """``sigma_x`` and the Hermitian ``sigma_p`` by direct Monte Carlo on ``[a, b]`` (the paper's method).
+
+    ``func`` gives the unnormalised ``psi`` and ``dfunc`` its derivative at an array of points.
+    """
+    rng = check_generator("rng", rng)
+    samples = check_int("samples", samples, low=2)
+    u = rng.uniform(a, b, samples)
+    f, df = func(u), dfunc(u)
+    width = b - a
+    beta = width * np.mean(f**2)
+    mean_x = width * np.mean(u * f**2) / beta
+    var_x = width * np.mean((u - mean_x) ** 2 * f**2) / beta
+    return {"sigma_x": float(np.sqrt(var_x)), "sigma_p_hermitian": float(np.sqrt(width * np.mean(df**2) / beta))}
+
+
+def slice_stats(loss_fn: Callable[[np.ndarray], np.ndarray], grad_fn: Callable[[np.ndarray], np.ndarray],
+                x_base, pixels, grid) -> dict[str, np.ndarray]:
+    """The paper's 1-D slice estimate (supplementary Sec. 2.1) for each pixel in ``pixels``.
+
+    All inputs are fixed at ``x_base`` except pixel ``i``, which runs over ``grid``; the packet
+    is the loss along that line, its derivative the ``i``-th component of the exact input
+    gradient. Returns :func:`packet_stats` arrays of shape ``(len(pixels),)``.
+    """
+    x_base = np.asarray(x_base, dtype=float)
+    pixels = np.asarray(pixels, dtype=int)
+    grid = np.asarray(grid, dtype=float)
+    n_pix, n_grid = pixels.size, grid.size
+    X = np.repeat(x_base[None, :], n_pix * n_grid, axis=0)
+    rows, cols = np.arange(n_pix * n_grid), np.repeat(pixels, n_grid)
+    X[rows, cols] = np.tile(grid, n_pix)
+    loss = np.asarray(loss_fn(X)).reshape(n_pix, n_grid)
+    dloss = np.asarray(grad_fn(X))[rows, cols].reshape(n_pix, n_grid)
+    return packet_stats(grid, loss, dloss)
+
+
+def delta_x_delta_p(stats: dict[str, np.ndarray]) -> tuple[float, float]:
+    """Eq. 23: ``Delta X = (sum_i sigma_x_i)^(1/2)`` and ``Delta P = (sum_i sigma_p_i)^(1/2)``
+    (Hermitian ``sigma_p``)."""
+    return float(np.sqrt(np.sum(stats["sigma_x"]))), float(np.sqrt(np.sum(stats["sigma_p_hermitian"])))
+
+
+#: Test functions on the real line: name -> (psi, dpsi), unnormalised.
+TEST_FUNCTIONS: dict[str, tuple[Callable, Callable]] = {
+    "Gaussian": (lambda x: np.exp(-(x**2) / 4), lambda x: -x / 2 * np.exp(-(x**2) / 4)),
+    "sech": (lambda x: 1 / np.cosh(x), lambda x: -np.tanh(x) / np.cosh(x)),
+    "Lorentzian": (lambda x: 1 / (1 + x**2), lambda x: -2 * x / (1 + x**2) ** 2),
+    "Laplace": (lambda x: np.exp(-np.abs(x)), lambda x: -np.sign(x) * np.exp(-np.abs(x))),
+    "bimodal": (lambda x: np.exp(-((x - 3) ** 2) / 2) + np.exp(-((x + 3) ** 2) / 2),
+                lambda x: -(x - 3) * np.exp(-((x - 3) ** 2) / 2) - (x + 3) * np.exp(-((x + 3) ** 2) / 2)),
+}
+#: Exact sigma_x * sigma_p (Hermitian) on the real line where a closed form exists.
+EXACT_PRODUCTS = {"Gaussian": 0.5, "sech": np.pi / 6, "Laplace": 1 / np.sqrt(2), "Lorentzian": 1 / np.sqrt(2)}
