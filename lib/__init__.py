@@ -12,19 +12,21 @@ module                      chapter
 :mod:`lib.convergence`      4 -- the convergence test (Eq. 22, Fig. 2) and its prediction
 :mod:`lib.spacetime`        5 -- the spacetime embedding and Eqs. 25-28
 :mod:`lib.gradient_descent` 6 -- Algorithm 2, its closed form and the three-matrix reading
-:mod:`lib.data`             7-8 -- message images drawn by code, two shipped photographs
+:mod:`lib.data`             7-9 -- message images drawn by code, two shipped photographs
 :mod:`lib.reconciliation`   7 -- Eqs. 35-36: keys, encryption, bit error rates
 :mod:`lib.adversarial`      8 -- adversarial examples as reconciliation, PSNR formula
+:mod:`lib.uncertainty`      9 -- neural packets, paper vs Hermitian momentum, slice method
+:mod:`lib.classifier`       9 -- NumPy classifier, input gradients, PGD
 ==========================  ============================================
 
 Every random function takes a seeded :class:`numpy.random.Generator`;
 nothing here keeps global state.
 """
 
-from lib import (adversarial, convergence, data, gradient_descent, likelihood, lsh, lyapunov, maxlikelihood, paths,
-                 reconciliation, spacetime)
+from lib import (adversarial, classifier, convergence, data, gradient_descent, likelihood, lsh, lyapunov,
+                 maxlikelihood, paths, reconciliation, spacetime, uncertainty)
 
 __all__ = [
-    "adversarial", "convergence", "data", "gradient_descent", "likelihood", "lsh", "lyapunov", "maxlikelihood",
-    "paths", "reconciliation", "spacetime",
+    "adversarial", "classifier", "convergence", "data", "gradient_descent", "likelihood", "lsh", "lyapunov",
+    "maxlikelihood", "paths", "reconciliation", "spacetime", "uncertainty",
 ]

@@ -144,6 +144,17 @@ def slice_stats(loss_fn: Callable[[np.ndarray], np.ndarray], grad_fn: Callable[[
     return packet_stats(grid, loss, dloss)
 
 
+def network_slice_stats(params, x_base, pixels, grid, label: int) -> dict[str, np.ndarray]:
+    """:func:`slice_stats` for a :mod:`lib.classifier` network and the loss of class ``label``."""
+    from lib import classifier
+
+    def labels(X):
+        return np.full(len(X), label)
+
+    return slice_stats(lambda X: classifier.per_sample_loss(params, X, labels(X)),
+                       lambda X: classifier.input_gradient(params, X, labels(X)), x_base, pixels, grid)
+
+
 def delta_x_delta_p(stats: dict[str, np.ndarray]) -> tuple[float, float]:
     """Eq. 23: ``Delta X = (sum_i sigma_x_i)^(1/2)`` and ``Delta P = (sum_i sigma_p_i)^(1/2)``
     (Hermitian ``sigma_p``)."""
