@@ -9,12 +9,13 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 PYTEST_NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help env book html test unit nbval execute check clean
+.PHONY: help env book html test unit nbval execute paper check clean
 
 help:
 	@echo "make book     build the whole book (executes every notebook) into _build/html"
 	@echo "make test     run every test: unit, nbval, HTML build, browser check"
 	@echo "make execute  re-execute the chapter notebooks in place (refresh committed outputs)"
+	@echo "make paper    run every chapter at paper scale (paper_scale.yml) into _build/paper/"
 	@echo "make clean    remove build outputs (keeps .venv and node_modules)"
 
 env: $(VENV)/.installed _vendor/.installed
@@ -46,6 +47,9 @@ nbval: env
 
 execute: env
 	$(PY) scripts/execute_notebooks.py book
+
+paper: env
+	$(PY) scripts/run_paper_scale.py
 
 check: env
 	$(PY) scripts/ensure_chromium.py

@@ -28,6 +28,8 @@ def main() -> int:
                         help="force: execute every notebook; off: use the committed outputs")
     args = parser.parse_args()
 
+    # Pages computed from the chapters (scorecard, runtimes) are generated before every build.
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pages.py")], check=True, cwd=ROOT)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config.setdefault("execute", {})["execute_notebooks"] = args.execute
     # Jupyter Book resolves local extension folders against the config file's

@@ -10,6 +10,9 @@ Usage: python scripts/execute_notebooks.py book [book/03_maxlikelihood.ipynb ...
 
 from __future__ import annotations
 
+import json
+import os
+import platform
 import sys
 import time
 from pathlib import Path
@@ -37,12 +40,20 @@ def main(argv: list[str]) -> int:
     targets = [Path(a) for a in argv] or [Path("book")]
     notebooks = sorted(p for t in targets for p in (t.glob("*.ipynb") if t.is_dir() else [t]))
     status = 0
+    record_path = Path(__file__).resolve().parent.parent / "book" / "runtimes.json"
+    record = json.loads(record_path.read_text()) if record_path.exists() else {"seconds": {}}
     for path in notebooks:
         try:
-            print(f"execute_notebooks: {path} ... {execute(path):.1f} s", flush=True)
+            seconds = execute(path)
+            record["seconds"][path.stem] = round(seconds, 1)
+            print(f"execute_notebooks: {path} ... {seconds:.1f} s", flush=True)
         except Exception as exc:  # report and keep going: one broken chapter should not hide the others
             print(f"execute_notebooks: {path} FAILED: {type(exc).__name__}: {str(exc)[:2000]}", flush=True)
             status = 1
+    # The introduction's runtime table is generated from this record (scripts/make_pages.py).
+    record["machine"] = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    record["date"] = time.strftime("%Y-%m-%d")
+    record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     return status
 
 
