@@ -102,20 +102,7 @@ def sample_hamming_counts(rng: np.random.Generator, n: int, w, w2, trials: int) 
     >>> sample_hamming_counts(rng, 8, [1.0, 0.0], [1.0, 0.0], trials=3).tolist()
     [0, 0, 0]
     """
-    rng = check_generator("rng", rng)
-    n = check_int("n", n, low=1)
-    trials = check_int("trials", trials, low=1)
-    w = check_vector("w", w)
-    w2 = check_vector("w2", w2, dim=w.size)
-    W = np.column_stack([w, w2])
-    per_chunk = max(1, _CHUNK_ENTRIES // (n * w.size))
-    counts = np.empty(trials, dtype=np.int64)
-    for start in range(0, trials, per_chunk):
-        stop = min(trials, start + per_chunk)
-        V = rng.standard_normal((stop - start, n, w.size))
-        signs = (V @ W) >= 0  # (chunk, n, 2)
-        counts[start:stop] = np.count_nonzero(signs[..., 0] != signs[..., 1], axis=1)
-    return counts
+    return sample_selected_hamming_counts(rng, n, n, w, w2, trials)
 
 
 def sample_selected_hamming_counts(
@@ -135,7 +122,7 @@ def sample_selected_hamming_counts(
     numpy.ndarray of int, shape (trials,)
     """
     rng = check_generator("rng", rng)
-    n_pool = check_int("n_pool", n_pool, low=1)
+    n_pool = check_int("n_pool" if n_keep != n_pool else "n", n_pool, low=1)
     n_keep = check_int("n_keep", n_keep, low=1, high=n_pool)
     trials = check_int("trials", trials, low=1)
     w = check_vector("w", w)
@@ -146,10 +133,11 @@ def sample_selected_hamming_counts(
     for start in range(0, trials, per_chunk):
         stop = min(trials, start + per_chunk)
         proj = rng.standard_normal((stop - start, n_pool, w.size)) @ W
-        # Which rows are kept depends on |v.w| only; their order does not matter for the count.
-        kept = np.argpartition(-np.abs(proj[..., 0]), n_keep - 1, axis=1)[:, :n_keep]
-        sel = np.take_along_axis(proj, kept[..., None], axis=1)
-        counts[start:stop] = np.count_nonzero((sel[..., 0] >= 0) != (sel[..., 1] >= 0), axis=1)
+        if n_keep < n_pool:
+            # Which rows are kept depends on |v.w| only; their order does not matter for the count.
+            kept = np.argpartition(-np.abs(proj[..., 0]), n_keep - 1, axis=1)[:, :n_keep]
+            proj = np.take_along_axis(proj, kept[..., None], axis=1)
+        counts[start:stop] = np.count_nonzero((proj[..., 0] >= 0) != (proj[..., 1] >= 0), axis=1)
     return counts
 
 
