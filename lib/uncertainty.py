@@ -161,6 +161,15 @@ def delta_x_delta_p(stats: dict[str, np.ndarray]) -> tuple[float, float]:
     return float(np.sqrt(np.sum(stats["sigma_x"]))), float(np.sqrt(np.sum(stats["sigma_p_hermitian"])))
 
 
+def delta_p_paper(stats: dict[str, np.ndarray]) -> tuple[float, float]:
+    """Eq. 23's ``Delta P`` with the paper's ``p = d/dx``: ``(sum_i sqrt(var_i))^(1/2)`` over the
+    pixels whose "variance" is non-negative, and the fraction of pixels where it is negative
+    (an imaginary standard deviation, left out)."""
+    var = np.asarray(stats["paper_variance_p"])
+    ok = var >= 0
+    return float(np.sqrt(np.sum(np.sqrt(var[ok])))), float(np.mean(~ok))
+
+
 #: Test functions on the real line: name -> (psi, dpsi), unnormalised.
 TEST_FUNCTIONS: dict[str, tuple[Callable, Callable]] = {
     "Gaussian": (lambda x: np.exp(-(x**2) / 4), lambda x: -x / 2 * np.exp(-(x**2) / 4)),

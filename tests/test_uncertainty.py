@@ -159,3 +159,8 @@ def test_read_idx_rejects_other_files(tmp_path):
     (tmp_path / "x").write_bytes(b"PK\x03\x04rest")
     with pytest.raises(ValueError, match="not an IDX file"):
         data.read_idx(tmp_path / "x")
+
+
+def test_delta_p_paper_leaves_out_imaginary_pixels():
+    value, imaginary = un.delta_p_paper({"paper_variance_p": np.array([-1.0, 4.0, 9.0])})
+    assert value == pytest.approx(np.sqrt(5.0)) and imaginary == pytest.approx(1 / 3)
