@@ -102,7 +102,8 @@ def sample_hamming_counts(rng: np.random.Generator, n: int, w, w2, trials: int) 
     >>> sample_hamming_counts(rng, 8, [1.0, 0.0], [1.0, 0.0], trials=3).tolist()
     [0, 0, 0]
     """
-    return sample_selected_hamming_counts(rng, n, n, w, w2, trials)
+    n = check_int("n", n, low=1)
+    return _hamming_counts(rng, n, n, w, w2, trials)
 
 
 def sample_selected_hamming_counts(
@@ -121,9 +122,15 @@ def sample_selected_hamming_counts(
     -------
     numpy.ndarray of int, shape (trials,)
     """
-    rng = check_generator("rng", rng)
-    n_pool = check_int("n_pool" if n_keep != n_pool else "n", n_pool, low=1)
+    n_pool = check_int("n_pool", n_pool, low=1)
     n_keep = check_int("n_keep", n_keep, low=1, high=n_pool)
+    return _hamming_counts(rng, n_pool, n_keep, w, w2, trials)
+
+
+def _hamming_counts(rng, n_pool: int, n_keep: int, w, w2, trials: int) -> np.ndarray:
+    """Shared sampler: trials drawn in chunks of whole trials (C-order fill, so chunking never
+    changes the result); with ``n_keep < n_pool`` only the rows with largest ``|v . w|`` count."""
+    rng = check_generator("rng", rng)
     trials = check_int("trials", trials, low=1)
     w = check_vector("w", w)
     w2 = check_vector("w2", w2, dim=w.size)

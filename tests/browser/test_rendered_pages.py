@@ -175,3 +175,9 @@ def test_page_renders(page, server, browser):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest output readable
         pass
+
+
+def test_missing_browser_is_named(monkeypatch):
+    """Without Chromium the check must say what is missing (and so skip, or fail under make test)."""
+    monkeypatch.setattr(shutil, "which", lambda exe: None)
+    assert {"chromium", "chromedriver"} <= set(missing_tools())
