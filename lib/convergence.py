@@ -156,12 +156,3 @@ def predicted_angle_quantile(layers, k: int, n: int, rng: np.random.Generator, *
     log_s, drift, sigma = _cotangent_model(layers, k, n, rng, samples, s0)
     log_s = log_s + drift * layers + sigma * np.sqrt(layers) * rng.standard_normal(log_s.shape)
     return np.quantile(np.arctan(np.exp(-log_s)), quantile, axis=0)
-
-
-def predicted_layers_for_fraction(level: float, k: int, n: int, rng: np.random.Generator, *,
-                                  tolerance: float = 0.01, max_layers: int = 10_000) -> float:
-    """Smallest whole ``L`` whose predicted collapsed fraction reaches ``level``."""
-    level = float(check_probability("level", level, open_low=True, open_high=True))
-    layers = np.arange(1, max_layers + 1)
-    fractions = predicted_collapse_fraction(layers, k, n, rng, tolerance=tolerance, samples=4000)
-    return float(first_layer_reaching(fractions, level, layers))

@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.axes import Axes
 from scipy import special
 
 from lib._validate import check_probability
@@ -131,12 +130,4 @@ def plot_trajectory_3d(ax, embedded: np.ndarray, *, color: str = "C0", label: st
     ax.set_xlabel("x / ‖·‖")
     ax.set_ylabel("y / ‖·‖")
     ax.set_zlabel("c t' / ‖·‖")
-    return ax
-
-
-def plot_temporal(ax: Axes, layers, temporal, *, label: str, color: str = "C0", style: str = "o") -> Axes:
-    """Temporal component against layer on a log scale."""
-    ax.semilogy(layers, temporal, style, color=color, ms=3, label=label)
-    ax.set_xlabel("layer ℓ (temporal coordinate c·ℓ)")
-    ax.set_ylabel("normalised temporal component")
     return ax

@@ -164,3 +164,9 @@ def test_read_idx_rejects_other_files(tmp_path):
 def test_delta_p_paper_leaves_out_imaginary_pixels():
     value, imaginary = un.delta_p_paper({"paper_variance_p": np.array([-1.0, 4.0, 9.0])})
     assert value == pytest.approx(np.sqrt(5.0)) and imaginary == pytest.approx(1 / 3)
+
+
+def test_normalise_gives_unit_norm():
+    x = np.linspace(0, 1, 501)
+    psi = un.normalise(x, 3.0 + np.sin(7 * x))
+    assert np.trapezoid(psi**2, x) == pytest.approx(1.0)
