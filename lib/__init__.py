@@ -17,6 +17,7 @@ module                      chapter
 :mod:`lib.adversarial`      8 -- adversarial examples as reconciliation, PSNR formula
 :mod:`lib.uncertainty`      9 -- neural packets, paper vs Hermitian momentum, slice method
 :mod:`lib.classifier`       9 -- NumPy classifier, input gradients, PGD
+:mod:`lib.params`           all -- checks on a chapter's parameters (papermill runs)
 ==========================  ============================================
 
 Every random function takes a seeded :class:`numpy.random.Generator`;
@@ -24,9 +25,9 @@ nothing here keeps global state.
 """
 
 from lib import (adversarial, classifier, convergence, data, gradient_descent, likelihood, lsh, lyapunov,
-                 maxlikelihood, paths, reconciliation, spacetime, uncertainty)
+                 maxlikelihood, params, paths, reconciliation, spacetime, uncertainty)
 
 __all__ = [
     "adversarial", "classifier", "convergence", "data", "gradient_descent", "likelihood", "lsh", "lyapunov",
-    "maxlikelihood", "paths", "reconciliation", "spacetime", "uncertainty",
+    "maxlikelihood", "params", "paths", "reconciliation", "spacetime", "uncertainty",
 ]

@@ -24,8 +24,20 @@ Two samplers build models with the same distribution:
 Inputs are renormalised at every layer (the map is linear, so scaling commutes with
 it) and their log-norms accumulated, so depth never overflows; :meth:`Model.forward`
 multiplies the norms back in, :meth:`Model.forward_log` returns directions and
-log-norms. :func:`joint_outputs` samples the outputs of a training vector and ``m``
-known test vectors exactly in distribution at ``O(n + k m^2)`` per layer.
+log-norms.
+
+One entry point, :func:`sample`, draws a model and the outputs of test inputs with any of
+three samplers and returns one result type, :class:`Sample`, whatever the sampler:
+
+``"faithful"`` / ``"fast"``
+    train a :class:`Model` (kept in ``Sample.model``, so it can be replayed on new inputs)
+    and stream the inputs through it as each layer is drawn;
+``"joint"``
+    samples the outputs of the training vector and ``m`` known test vectors exactly in
+    distribution at ``O(n + k m^2)`` per layer, without a model (``Sample.model`` is None).
+
+Chapter 3 shows the three agree in distribution, which is why chapters choose the sampler
+with a parameter.
 
 Examples
 --------
@@ -34,6 +46,9 @@ Examples
 >>> model = maxlikelihood.fit(np.array([1.0, 0.5]), n=10, L=3, rng=np.random.default_rng(0))
 >>> np.allclose(model.forward(np.array([1.0, 0.5])), model.train_output)
 True
+>>> s = maxlikelihood.sample([1.0, 0.5], [[0.3, 1.0]], n=10, L=3, rng=np.random.default_rng(0), sampler="joint")
+>>> s.units.shape, s.log_norms.shape, s.model is None
+((1, 2), (1,), True)
 """
 
 from __future__ import annotations
@@ -44,7 +59,9 @@ import numpy as np
 
 from lib._validate import check_generator, check_int, check_vector
 
-SAMPLERS = ("faithful", "fast")
+SAMPLERS = ("faithful", "fast", "joint")
+#: Samplers that build a replayable :class:`Model`.
+MODEL_SAMPLERS = ("faithful", "fast")
 SELECTIONS = ("max", "random")
 ROW_ORDERS = ("index", "magnitude")
 #: Rows of ``G*`` drawn per block when streaming (bounds peak memory at ~8 MB for k = 2500).
@@ -139,6 +156,83 @@ class Model:
         return np.outer(self.kept_projections[layer], along) + Z @ (Y - np.outer(w_hat, along))
 
 
+@dataclass(frozen=True)
+class Sample:
+    """What :func:`sample` returns, with the same fields for every sampler.
+
+    Attributes
+    ----------
+    sampler : str
+        ``"faithful"``, ``"fast"`` or ``"joint"``.
+    train_units, train_log_norms : numpy.ndarray
+        Direction and natural-log norm of the training vector: at layer ``L`` (shapes
+        ``(k,)`` and ``()``), or at every layer with ``trajectory=True`` (``(L + 1, k)``
+        and ``(L + 1,)``; row 0 is ``w0``).
+    units, log_norms : numpy.ndarray
+        Directions and log-norms of the test inputs: ``(N, k)`` and ``(N,)``, or with a
+        leading layer axis of length ``L + 1`` with ``trajectory=True``. A single input
+        vector of shape ``(k,)`` gives shapes without the ``N`` axis.
+    model : Model or None
+        The trained network (``"faithful"`` and ``"fast"``), replayable on new inputs;
+        ``None`` for ``"joint"``, which samples outputs without one.
+    """
+
+    sampler: str
+    train_units: np.ndarray
+    train_log_norms: np.ndarray
+    units: np.ndarray
+    log_norms: np.ndarray
+    model: Model | None
+
+
+def sample(w0, X, n: int, L: int, rng: np.random.Generator, *, sampler: str = "faithful",
+           selection: str = "max", row_order: str = "index", trajectory: bool = False) -> Sample:
+    """Run Algorithm 1 on ``w0`` and push the rows of ``X`` through the layers (chapters 3-8).
+
+    Parameters
+    ----------
+    w0 : array_like, shape (k,)
+        Training vector (finite, non-zero).
+    X : array_like, shape (N, k) or (k,)
+        Test inputs (finite, non-zero rows).
+    n, L : int
+        Rows drawn per layer (``n >= k``; ``n = k`` is no selection) and depth (``L >= 1``).
+    rng : numpy.random.Generator
+    sampler : {"faithful", "fast", "joint"}
+        Same distribution, different cost (chapter 3); see the module docstring.
+    selection : {"max", "random"}
+        ``"max"`` is Algorithm 1; ``"random"`` keeps ``k`` rows uniformly (control).
+    row_order : {"index", "magnitude"}
+        Order of the kept rows (no statistic depends on it; chapter 3).
+    trajectory : bool
+        Return every layer ``0 .. L`` instead of layer ``L`` only.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(3)
+    >>> s = sample(rng.standard_normal(4), rng.standard_normal((5, 4)), 20, 6, rng, trajectory=True)
+    >>> s.train_units.shape, s.units.shape, s.log_norms.shape, s.model.L
+    ((7, 4), (7, 5, 4), (7, 5), 6)
+    """
+    _check_choice("sampler", sampler, SAMPLERS)
+    if sampler == "joint":
+        _check_choice("row_order", row_order, ROW_ORDERS)
+        res = _joint(w0, X, n, L, rng, selection=selection, row_order=row_order, trajectory=trajectory)
+        return Sample(sampler, res["train_units"], np.asarray(res["train_log_norm"]), res["units"],
+                      res["log_norms"], None)
+    model, units, log_norms = _train(w0, X, n, L, rng, sampler, selection, row_order, trajectory)
+    if trajectory:
+        train_units, train_logs = model.train_units, model.train_log_norms
+    else:
+        train_units, train_logs = model.train_units[-1], np.asarray(model.train_log_norms[-1])
+    return Sample(sampler, train_units, train_logs, units, log_norms, model)
+
+
+def _check_choice(name: str, value, choices: tuple) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {choices}; got {value!r}")
+
+
 def fit(w0, n: int, L: int, rng: np.random.Generator, *, sampler: str = "faithful",
         selection: str = "max", row_order: str = "index") -> Model:
     """Run Algorithm 1 on the training vector ``w0`` and return the model.
@@ -169,34 +263,15 @@ def fit(w0, n: int, L: int, rng: np.random.Generator, *, sampler: str = "faithfu
     return _train(w0, None, n, L, rng, sampler, selection, row_order, trajectory=False)[0]
 
 
-def fit_and_forward(w0, X, n: int, L: int, rng: np.random.Generator, *, sampler: str = "faithful",
-                    selection: str = "max", row_order: str = "index",
-                    trajectory: bool = False) -> tuple[Model, np.ndarray, np.ndarray]:
-    """:func:`fit`, streaming the rows of ``X`` through each layer as it is drawn.
-
-    Gives the same model as :func:`fit` with the same ``rng`` and the same outputs as
-    ``model.forward_log(X, trajectory=...)``, but draws each faithful layer once
-    instead of twice (training, then regeneration for ``X``).
-
-    Returns
-    -------
-    (model, units, log_norms)
-    """
-    return _train(w0, X, n, L, rng, sampler, selection, row_order, trajectory)
-
-
 def _train(w0, X, n, L, rng, sampler, selection, row_order, trajectory):
     w0 = check_vector("w0", w0)
     k = w0.size
     n = check_int("n", n, low=k)
     L = check_int("L", L, low=1)
     rng = check_generator("rng", rng)
-    if sampler not in SAMPLERS:
-        raise ValueError(f"sampler must be one of {SAMPLERS}; got {sampler!r}")
-    if selection not in SELECTIONS:
-        raise ValueError(f"selection must be one of {SELECTIONS}; got {selection!r}")
-    if row_order not in ROW_ORDERS:
-        raise ValueError(f"row_order must be one of {ROW_ORDERS}; got {row_order!r}")
+    _check_choice("sampler", sampler, MODEL_SAMPLERS)
+    _check_choice("selection", selection, SELECTIONS)
+    _check_choice("row_order", row_order, ROW_ORDERS)
     Y, single = _as_batch(X, k) if X is not None else (np.empty((k, 0)), False)
     Y, log_norm = _renormalise(Y, np.zeros(Y.shape[1]))
     seeds = rng.integers(0, 2**63, size=L, dtype=np.uint64)
@@ -238,8 +313,8 @@ def _train(w0, X, n, L, rng, sampler, selection, row_order, trajectory):
     return model, (Y.T[0] if single else Y.T), (log_norm[0] if single else log_norm)
 
 
-def joint_outputs(w0, X, n: int, L: int, rng: np.random.Generator, *, selection: str = "max",
-                  trajectory: bool = False) -> dict[str, np.ndarray]:
+def _joint(w0, X, n: int, L: int, rng: np.random.Generator, *, selection: str = "max",
+           row_order: str = "index", trajectory: bool = False) -> dict[str, np.ndarray]:
     """Exact joint sample of the outputs of ``w0`` and of the rows of ``X`` under a fresh model.
 
     Per layer, given the current training direction ``w_hat`` and inputs ``Y`` (k x m):
@@ -255,19 +330,18 @@ def joint_outputs(w0, X, n: int, L: int, rng: np.random.Generator, *, selection:
     """
     w0 = check_vector("w0", w0)
     k = w0.size
-    Y, _ = _as_batch(X, k)
+    Y, single = _as_batch(X, k)
     n = check_int("n", n, low=k)
     L = check_int("L", L, low=1)
     rng = check_generator("rng", rng)
-    if selection not in SELECTIONS:
-        raise ValueError(f"selection must be one of {SELECTIONS}; got {selection!r}")
+    _check_choice("selection", selection, SELECTIONS)
     w_hat = w0 / np.linalg.norm(w0)
     w_log = float(np.log(np.linalg.norm(w0)))
     Y, log_norm = _renormalise(Y, np.zeros(Y.shape[1]))
     record = {"train_units": [w_hat], "train_log_norm": [w_log], "units": [Y.T.copy()], "log_norms": [log_norm.copy()]}
     for _ in range(L):
         a = rng.standard_normal(n)
-        a_sel = a[_select(a, k, selection, rng)]
+        a_sel = a[_order(_select(a, k, selection, rng), a, row_order)]
         along = w_hat @ Y
         residual = Y - np.outer(w_hat, along)
         eigval, eigvec = np.linalg.eigh(residual.T @ residual)
@@ -280,7 +354,12 @@ def joint_outputs(w0, X, n: int, L: int, rng: np.random.Generator, *, selection:
             for key, value in zip(record, (w_hat, w_log, Y.T.copy(), log_norm.copy())):
                 record[key].append(value)
     if trajectory:
-        return {key: np.asarray(value) for key, value in record.items()}
+        out = {key: np.asarray(value) for key, value in record.items()}
+        if single:
+            out["units"], out["log_norms"] = out["units"][:, 0], out["log_norms"][:, 0]
+        return out
+    if single:
+        return {"train_units": w_hat, "train_log_norm": w_log, "units": Y.T[0], "log_norms": log_norm[0]}
     return {"train_units": w_hat, "train_log_norm": w_log, "units": Y.T, "log_norms": log_norm}
 
 
@@ -298,13 +377,9 @@ def sampler_statistics(sampler: str, k: int, n: int, L: int, models: int, rng: n
     out = {key: np.empty(models) for key in ("cos", "train_log_norm", "test_log_norm", "loss")}
     for i in range(models):
         w0, x = rng.standard_normal(k), rng.standard_normal(k)
-        if sampler == "joint":
-            res = joint_outputs(w0, x[None, :], n, L, rng, selection=selection)
-            train_unit, train_log, unit, log = res["train_units"], res["train_log_norm"], res["units"][0], res["log_norms"][0]
-        else:
-            model, unit, log = fit_and_forward(w0, x, n, L, rng, sampler=sampler, selection=selection,
-                                               row_order=row_order)
-            train_unit, train_log = model.train_units[-1], model.train_log_norms[-1]
+        res = sample(w0, x, n, L, rng, sampler=sampler, selection=selection,
+                     row_order=row_order if sampler != "joint" else "index")
+        train_unit, train_log, unit, log = res.train_units, float(res.train_log_norms), res.units, res.log_norms
         cos = float(np.clip(unit @ train_unit, -1.0, 1.0))
         out["cos"][i] = cos
         out["train_log_norm"][i] = train_log - np.log(np.linalg.norm(w0))
@@ -360,3 +435,14 @@ def _as_batch(X, k: int) -> tuple[np.ndarray, bool]:
     if np.any(~X.any(axis=1)):
         raise ValueError("X must not contain zero vectors (their direction is undefined)")
     return X.T.copy(), single
+
+
+# --- Transitional aliases: chapters are moving to :func:`sample`; these go once none calls them.
+def fit_and_forward(w0, X, n, L, rng, *, sampler="faithful", selection="max", row_order="index", trajectory=False):
+    """Deprecated: use :func:`sample` (``(s.model, s.units, s.log_norms)``)."""
+    return _train(w0, X, n, L, rng, sampler, selection, row_order, trajectory)
+
+
+def joint_outputs(w0, X, n, L, rng, *, selection="max", trajectory=False):
+    """Deprecated: use ``sample(..., sampler="joint")``."""
+    return _joint(w0, X, n, L, rng, selection=selection, trajectory=trajectory)

@@ -11,7 +11,7 @@ import pytest
 
 from lib import scorecard
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPEC = scorecard.load_spec(ROOT / "book" / "scorecard.yml")
 VERDICTS = scorecard.load_verdicts(ROOT / "book")
 BUILT = ROOT / "_build" / "html" / "book" / "scorecard.html"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 CHECKER = ROOT.parent / "shared" / "tools" / "check_notebooks.py"
