@@ -2,8 +2,15 @@
 
 Each notebook is run top to bottom in its own folder, with timing metadata off,
 so the committed outputs are exactly what a fresh run prints. Widget state is
-stored so the explorers render (statically) in the HTML. A notebook that raises
-is reported and left unchanged.
+stored so the explorers render (statically) in the HTML. Every cell is limited
+to a time sized from the chapter's measured runtime (``scripts/notebook_runner.py``);
+a notebook that raises, hangs or loses its kernel is reported in one line and left
+unchanged.
+
+Paths are taken relative to the current folder, else relative to the repository,
+so ``python path/to/scripts/execute_notebooks.py book`` works from anywhere. A target
+that names no notebook is an error (nothing is executed and nothing is rewritten).
+The run times of chapters under ``book/`` are recorded in ``book/runtimes.json``.
 
 Usage: python scripts/execute_notebooks.py book [book/03_maxlikelihood.ipynb ...]
 """
@@ -17,43 +24,55 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_runner import BOOK, ROOT, RUNTIMES, RunFailure, cell_timeout, execute_in_place, require_writable  # noqa: E402
 
 
-def execute(path: Path) -> float:
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
-                            store_widget_state=True, resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute()
-    elapsed = time.perf_counter() - start
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
-        cell.metadata.pop("papermill", None)
-    nb.metadata.pop("papermill", None)
-    nbformat.write(nb, path)
-    return elapsed
+def resolve(target: str) -> list[Path]:
+    """Notebooks named by ``target`` (a file or a folder), relative to cwd or else to the repository."""
+    for base in (Path.cwd(), ROOT):
+        path = (base / target).resolve()
+        if path.is_dir():
+            return sorted(p for p in path.glob("*.ipynb"))
+        if path.is_file() and path.suffix == ".ipynb":
+            return [path]
+    return []
 
 
 def main(argv: list[str]) -> int:
-    targets = [Path(a) for a in argv] or [Path("book")]
-    notebooks = sorted(p for t in targets for p in (t.glob("*.ipynb") if t.is_dir() else [t]))
-    status = 0
-    record_path = Path(__file__).resolve().parent.parent / "book" / "runtimes.json"
-    record = json.loads(record_path.read_text()) if record_path.exists() else {"seconds": {}}
+    targets = argv or ["book"]
+    notebooks = []
+    for target in targets:
+        found = resolve(target)
+        if not found:
+            print(f"execute_notebooks: {target!r} names no notebook (relative to {Path.cwd()} or {ROOT}); "
+                  "nothing executed", file=sys.stderr)
+            return 2
+        notebooks += [p for p in found if p not in notebooks]
+    problem = require_writable(*{p.parent for p in notebooks})
+    if problem:
+        print(f"execute_notebooks: {problem}", file=sys.stderr)
+        return 2
+    status, seconds_by_chapter = 0, {}
     for path in notebooks:
+        limit = cell_timeout(path.stem)
         try:
-            seconds = execute(path)
-            record["seconds"][path.stem] = round(seconds, 1)
-            print(f"execute_notebooks: {path} ... {seconds:.1f} s", flush=True)
-        except Exception as exc:  # report and keep going: one broken chapter should not hide the others
-            print(f"execute_notebooks: {path} FAILED: {type(exc).__name__}: {str(exc)[:2000]}", flush=True)
+            seconds = execute_in_place(path, limit)
+        except RunFailure as exc:  # report and keep going: one broken chapter should not hide the others
+            print(f"execute_notebooks: FAILED {exc}", flush=True)
             status = 1
-    # The introduction's runtime table is generated from this record (scripts/make_pages.py).
-    record["machine"] = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
-    record["date"] = time.strftime("%Y-%m-%d")
-    record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+            continue
+        if path.parent == BOOK:
+            seconds_by_chapter[path.stem] = round(seconds, 1)
+        print(f"execute_notebooks: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ... "
+              f"{seconds:.1f} s (per-cell limit {limit} s)", flush=True)
+    if seconds_by_chapter:
+        # The introduction's runtime table is generated from this record (scripts/make_pages.py).
+        record = json.loads(RUNTIMES.read_text()) if RUNTIMES.exists() else {"seconds": {}}
+        record["seconds"].update(seconds_by_chapter)
+        record["machine"] = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+        record["date"] = time.strftime("%Y-%m-%d")
+        RUNTIMES.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     return status
 
 

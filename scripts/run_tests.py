@@ -1,0 +1,79 @@
+"""Every test of the book (``make test``), in one command and with one summary.
+
+Steps, in order (each is timed; the run goes on after a failing step and ends non-zero):
+
+1. decide once whether the browser check runs (``ensure_chromium.py``: install Chromium as
+   root, otherwise say at the start that it is skipped -- or stop now if
+   ``REQUIRE_BROWSER_CHECK=1``);
+2. build the HTML from the committed outputs (``build_html.py --execute off``);
+3. one pytest session: tests of ``lib/`` and doctests, ruff, notebook guards (conventions,
+   verdict names, nbval seed and 1-vs-2-thread checks, parameters, runners), the scorecard,
+   nbval over every chapter, the browser check;
+4. nbval over every chapter again under an emulated older CPU (``OLD_CPU`` below: numpy
+   without its AVX2/AVX-512 kernels, OpenBLAS's Prescott (SSE3) kernels, PyTorch's default
+   kernels): any printed difference fails.
+
+Usage: python scripts/run_tests.py [--only html,pytest,old-cpu] [pytest args for step 3 ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ensure_chromium  # noqa: E402
+from notebook_runner import BOOK, ROOT  # noqa: E402
+
+NBVAL = ["--nbval", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg")]
+#: An older x86-64 CPU, as far as numpy, OpenBLAS and PyTorch can be told to behave like one.
+OLD_CPU = {"NPY_DISABLE_CPU_FEATURES": "X86_V3", "OPENBLAS_CORETYPE": "Prescott", "ATEN_CPU_CAPABILITY": "default"}
+STEPS = ("html", "pytest", "old-cpu")
+
+
+def chapters() -> list[str]:
+    return [str(p) for p in sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
+    args, pytest_args = parser.parse_known_args(argv)
+    steps = [s for s in args.only.split(",") if s]
+    if set(steps) - set(STEPS):
+        parser.error(f"unknown step(s) {sorted(set(steps) - set(STEPS))}; choose from {', '.join(STEPS)}")
+    python = sys.executable
+    try:
+        browser, message = ensure_chromium.ensure()
+    except SystemExit as exc:
+        print(f"run_tests: {exc}", file=sys.stderr)
+        return 1
+    print(f"run_tests: {message}", flush=True)
+    env = dict(os.environ, REQUIRE_BROWSER_CHECK="1" if browser else "0")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    plan = {
+        "html": [python, str(ROOT / "scripts" / "build_html.py"), "--execute", "off"],
+        "pytest": [python, "-m", "pytest", *NBVAL, *pytest_args],
+        "old-cpu": [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NBVAL, *chapters()],
+    }
+    results = []
+    for step in (s for s in STEPS if s in steps):
+        step_env = dict(env, **OLD_CPU) if step == "old-cpu" else env
+        if step == "old-cpu":
+            print("run_tests: nbval under an emulated older CPU: "
+                  + " ".join(f"{k}={v}" for k, v in OLD_CPU.items()), flush=True)
+        start = time.perf_counter()
+        code = subprocess.run(plan[step], cwd=ROOT, env=step_env).returncode
+        results.append((step, code, time.perf_counter() - start))
+    print("\nrun_tests summary:")
+    for step, code, seconds in results:
+        print(f"  {step:8s} {'passed' if code == 0 else f'FAILED (exit {code})':18s} {seconds:6.0f} s")
+    return 0 if all(code == 0 for _, code, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
