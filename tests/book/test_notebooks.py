@@ -1,7 +1,7 @@
 """Guards on the committed chapter notebooks.
 
-* the conventions of the developers' guide (shared/tools/check_notebooks.py when present,
-  plus the verdict names each issue fixes),
+* the conventions of the developers' guide (scripts/check_notebooks.py, vendored from the
+  developers' shared tools, plus the verdict names each issue fixes),
 * nbval really guards numbers: it fails when a chapter's ``seed`` changes, and passes
   with 1 and with 2 BLAS threads (printed numbers do not depend on the thread count).
 """
@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
-CHECKER = ROOT.parent / "shared" / "tools" / "check_notebooks.py"
+CHECKER = ROOT / "scripts" / "check_notebooks.py"
 
 #: Verdict names promised by the issues, per chapter; the scorecard reads them.
 REQUIRED_VERDICTS = {
@@ -70,10 +70,22 @@ def run_nbval(notebook: Path, cwd: Path, threads: int | None = None) -> subproce
     return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.skipif(not CHECKER.exists(), reason=f"conventions checker not found at {CHECKER}")
 def test_notebook_conventions():
     result = subprocess.run([sys.executable, str(CHECKER), str(BOOK)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "problem(s)" in result.stdout, "the checker should report how many notebooks it read"
+
+
+def test_conventions_checker_catches_a_violation(tmp_path):
+    """The vendored checker is not a stub: a chapter without a verdict cell fails."""
+    nb = json.loads((BOOK / "02_lsh.ipynb").read_text())
+    for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "verdict" in tags:
+            tags.remove("verdict")
+    (tmp_path / "02_lsh.ipynb").write_text(json.dumps(nb))
+    result = subprocess.run([sys.executable, str(CHECKER), str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 1 and "expected exactly one cell tagged `verdict`" in result.stdout
 
 
 @pytest.mark.parametrize("chapter", sorted(REQUIRED_VERDICTS))
