@@ -44,7 +44,8 @@ def pytest_runtest_makereport(item, call):
     if "seconds exceeded" in text and "Timeout of" in text:
         first = f"{chapter}: code cell {item.cell_num} exceeded the per-cell limit of {limit} s and was stopped"
     elif "Kernel dead" in text or "Kernel died" in text:
-        first = f"{chapter}: the kernel died before or while running code cell {item.cell_num} (per-cell limit {limit} s)"
+        first = (f"{chapter}: the kernel died before or while running code cell {item.cell_num} "
+                 f"(per-cell limit {limit} s)")
     else:
         return
     report.longrepr = f"{first}\n{report.longrepr}"

@@ -76,7 +76,7 @@ def check(path):
     verdicts = [c for c in code if "verdict" in tags(c)]
     if len(verdicts) != 1:
         problems.append(f"{path}: expected exactly one cell tagged `verdict`, found {len(verdicts)}")
-    elif not any(VERDICT_LINE.match(l) for l in text_outputs(verdicts[0]).splitlines()):
+    elif not any(VERDICT_LINE.match(line) for line in text_outputs(verdicts[0]).splitlines()):
         problems.append(f"{path}: the verdict cell's stored output has no `name = value` line")
     counts = [c.get("execution_count") for c in code if source(c).strip()]
     if any(n is None for n in counts):

@@ -122,8 +122,7 @@ def main(argv: list[str], *, out: Path = OUT, book: Path = BOOK, execute=papermi
         print_ = fingerprint(source, params, lib)
         tag = f"[{i}/{len(chosen)}] {name}"
         if up_to_date(output, stamp, print_):
-            print(f"{tag}: up to date ({output.relative_to(out.parent.parent) if output.is_relative_to(out.parent.parent) else output} "
-                  "from the same code, lib/ and parameters); not re-run", flush=True)
+            print(f"{tag}: up to date ({output} from the same code, lib/ and parameters); not re-run", flush=True)
             done.append(name)
             continue
         stamp.unlink(missing_ok=True)
