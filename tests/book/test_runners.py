@@ -318,3 +318,20 @@ def test_old_cpu_pass_emulates_numpy_openblas_and_torch_kernels():
     assert run_tests.OLD_CPU == {"NPY_DISABLE_CPU_FEATURES": "X86_V3", "OPENBLAS_CORETYPE": "Prescott",
                                  "ATEN_CPU_CAPABILITY": "default"}
     assert "old-cpu" in run_tests.STEPS
+
+
+# --- make unit runs what the README says ---------------------------------------------------------
+
+def test_make_unit_collects_the_lib_tests_and_doctests_only():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nunit: env\n", 1)[1].splitlines()[0].strip()
+    assert recipe.startswith("$(PY) -m pytest "), recipe
+    args = recipe.removeprefix("$(PY) -m pytest ").split()
+    result = run([PY, "-m", "pytest", "--collect-only", "-q", *args], cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:]
+    files = {line.split("::")[0] for line in result.stdout.splitlines() if "::" in line}
+    assert {f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py")} <= files
+    assert any(f.startswith("lib/") for f in files), "lib/'s doctests must be collected"
+    assert not any(f.startswith(("tests/book", "book/")) for f in files), "book guards and nbval are not unit tests"
+    assert "make unit           # only the tests of lib/ (tests/test_*.py) and lib/'s doctests" in \
+        (ROOT / "README.md").read_text()
