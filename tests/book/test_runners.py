@@ -94,6 +94,18 @@ def test_papermill_rerun_ends_a_hung_cell_with_the_timeout_message(tmp_path):
     assert (tmp_path / "out" / "sleepy.failed.ipynb").exists()
 
 
+def test_a_dead_kernel_ends_with_one_message_naming_the_cell(tmp_path):
+    notebook = sleepy_notebook(tmp_path / "dies.ipynb")
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[3].source = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+    nbformat.write(nb, notebook)
+    with pytest.raises(notebook_runner.RunFailure) as info:
+        notebook_runner.papermill_run(notebook, tmp_path / "out" / "dies.ipynb", {}, 60, progress_bar=False)
+    assert info.value.retryable
+    assert str(info.value) == ("dies: the kernel died while running code cell 2 (`import os, signal`) "
+                               "(per-cell limit 60 s)")
+
+
 def test_nbval_ends_a_hung_cell_with_the_timeout_message():
     # Under the repository so that its conftest.py (the per-chapter limit) applies.
     (ROOT / "_build").mkdir(exist_ok=True)
