@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ensure_chromium  # noqa: E402
-from notebook_runner import BOOK, ROOT  # noqa: E402
+from notebook_runner import BOOK, ROOT, require_writable  # noqa: E402
 
 NBVAL = ["--nbval", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg")]
 #: An older x86-64 CPU, as far as numpy, OpenBLAS and PyTorch can be told to behave like one.
@@ -47,6 +47,10 @@ def main(argv: list[str]) -> int:
     if set(steps) - set(STEPS):
         parser.error(f"unknown step(s) {sorted(set(steps) - set(STEPS))}; choose from {', '.join(STEPS)}")
     python = sys.executable
+    problem = require_writable(BOOK, ROOT / "_build")
+    if problem:
+        print(f"run_tests: {problem}", file=sys.stderr)
+        return 2
     try:
         browser, message = ensure_chromium.ensure()
     except SystemExit as exc:
