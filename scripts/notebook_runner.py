@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 RUNTIMES = BOOK / "runtimes.json"
 
-FACTOR = 10
-FLOOR = 120
+FACTOR = 20
+FLOOR = 300
 UNKNOWN_SECONDS = 60.0
 
 
