@@ -138,7 +138,8 @@ def papermill_run(source: Path, output: Path, parameters: dict, timeout: int, ch
 
     Executes in the chapter's folder, each cell limited to ``timeout`` seconds. While running,
     the notebook lives in a temporary file next to ``output``; a failed run is kept as
-    ``<output>.failed.ipynb`` for inspection, never at ``output``. Raises RunFailure.
+    ``failed/<name>.ipynb`` beside ``output`` for inspection, never at ``output`` (nor where
+    a glob for chapters would find it). Raises RunFailure.
     """
     import nbformat
     import papermill
@@ -168,8 +169,9 @@ def papermill_run(source: Path, output: Path, parameters: dict, timeout: int, ch
                 cell = describe_cell(nb, (failed or started)[0 if failed else -1])
         except Exception:  # the partial file may be empty if the kernel never started
             pass
-        failed = output.with_name(output.stem + ".failed.ipynb")
+        failed = output.parent / "failed" / output.name
         if partial.exists():
+            failed.parent.mkdir(exist_ok=True)
             partial.replace(failed)
         raise RunFailure(chapter, kind, cell, timeout, _error_text(exc)) from exc
     partial.replace(output)

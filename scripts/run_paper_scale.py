@@ -8,7 +8,7 @@ into ``book/``). Progress is printed per chapter (and per cell by papermill).
   (said so); an error in a cell is not (it would fail again). A chapter that fails is
   reported in one line naming the cell and the limit, and the run ends non-zero.
 * A notebook reaches ``_build/paper/NN_name.ipynb`` only when every cell ran (partial runs
-  stay in ``NN_name.failed.ipynb``). Next to it, ``NN_name.inputs.json`` records a
+  stay in ``_build/paper/failed/``). Next to it, ``NN_name.inputs.json`` records a
   fingerprint of what produced it: the chapter's code cells, every ``lib/`` source and the
   parameters. A restarted ``make paper`` skips a chapter whose output exists with the same
   fingerprint, and re-runs it if anything changed.

@@ -91,7 +91,7 @@ def test_papermill_rerun_ends_a_hung_cell_with_the_timeout_message(tmp_path):
     assert ("rerun: FAILED sleepy: code cell 2 (`time.sleep(30)`) exceeded the per-cell limit of 3 s "
             "and was stopped") in result.stderr.splitlines(), result.stderr[-2000:]
     assert not output.exists(), "a partial run must not sit where a finished one would"
-    assert (tmp_path / "out" / "sleepy.failed.ipynb").exists()
+    assert (tmp_path / "out" / "failed" / "sleepy.ipynb").exists()
 
 
 def test_a_dead_kernel_ends_with_one_message_naming_the_cell(tmp_path):
