@@ -1,7 +1,7 @@
 """Generate the book pages that are computed from the chapters (run by build_html.py).
 
 * ``book/scorecard.md``: the reproduction scorecard, from ``book/scorecard.yml`` and the
-  verdict cells of the committed (executed) notebooks, via :mod:`lib.scorecard`;
+  verdict cells of the committed (executed) notebooks, via :mod:`bookkit.scorecard`;
 * ``book/_generated/runtimes.md``: how long each chapter took on its last full execution
   (``book/runtimes.json``, written by ``scripts/execute_notebooks.py``), included by the
   introduction.
@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from lib import scorecard
+from bookkit import scorecard
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"

@@ -18,7 +18,7 @@ from pathlib import Path
 import papermill
 import yaml
 
-from lib import scorecard
+from bookkit import scorecard
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"

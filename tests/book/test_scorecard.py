@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lib import scorecard
+from bookkit import scorecard
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = scorecard.load_spec(ROOT / "book" / "scorecard.yml")

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 
+from bookkit import condition as conditions
+
 VERDICT_LINE = re.compile(r"^([A-Za-z_]\w*) = (\S.*)$")
 PLACEHOLDER = re.compile(r"\{([\w]+):(\w+)\}")
 VERDICTS = ("reproduces", "reproduces with a different cause", "does not reproduce", "not testable")
@@ -58,8 +60,8 @@ def load_spec(path: Path) -> list[dict]:
 
 def values_for(row: dict, verdicts: dict[str, dict[str, str]]) -> dict[str, str]:
     """The ``chapter:name -> value`` pairs a row uses (from its template and its condition)."""
-    keys = set(PLACEHOLDER.findall(row["measured"])) | {tuple(k.split(":")) for k in
-                                                        re.findall(r"v\['(\w+:\w+)'\]", row.get("condition", ""))}
+    read = conditions.keys(row["condition"]) if row.get("condition") else []
+    keys = set(PLACEHOLDER.findall(row["measured"])) | {tuple(k.split(":")) for k in read}
     out = {}
     for chapter, name in sorted(keys):
         try:
@@ -74,7 +76,10 @@ def check(row: dict, values: dict[str, str]) -> bool:
     condition = row.get("condition")
     if not condition:
         return True
-    return bool(eval(condition, {"__builtins__": {"float": float, "abs": abs, "int": int}}, {"v": values}))
+    try:
+        return bool(conditions.evaluate(condition, values))
+    except conditions.ConditionError as exc:
+        raise ScorecardError(f"claim {row['claim']!r}: {exc}") from None
 
 
 def render(spec: list[dict], verdicts: dict[str, dict[str, str]], *, strict: bool = True,
@@ -82,7 +87,7 @@ def render(spec: list[dict], verdicts: dict[str, dict[str, str]], *, strict: boo
     """The scorecard as a MyST Markdown page; with ``strict``, a failing condition raises."""
     lines = [f"# {title}", "",
              "One row per claim of the two papers. The *measured* column is filled from the chapters' "
-             "verdict cells at build time (`lib/scorecard.py` reading the executed notebooks); "
+             "verdict cells at build time (`scripts/bookkit/scorecard.py` reading the executed notebooks); "
              "each verdict stands only while its stated condition on those values holds, "
              "otherwise the build fails. Follow the links for the evidence.", ""]
     counts = {v: 0 for v in VERDICTS}
