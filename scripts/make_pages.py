@@ -55,14 +55,23 @@ def scorecard_page(book: Path = BOOK) -> tuple[str, str]:
 
 def main() -> int:
     generated = BOOK / "_generated"
-    generated.mkdir(exist_ok=True)
     try:
+        generated.mkdir(exist_ok=True)
         page, summary = scorecard_page()
+    except OSError as exc:
+        print(f"make_pages: cannot write into {generated} ({exc.strerror}): build from a writable checkout",
+              file=sys.stderr)
+        return 1
     except scorecard.ScorecardError as exc:
         print(f"make_pages: the scorecard cannot be built: {exc}", file=sys.stderr)
         return 1
-    (BOOK / "scorecard.md").write_text(page)
-    (generated / "runtimes.md").write_text(runtimes_table())
+    try:
+        (BOOK / "scorecard.md").write_text(page)
+        (generated / "runtimes.md").write_text(runtimes_table())
+    except OSError as exc:
+        print(f"make_pages: cannot write the generated pages into {BOOK} ({exc.strerror}): "
+              "build from a writable checkout", file=sys.stderr)
+        return 1
     print(f"make_pages: {summary}; runtimes table")
     return 0
 

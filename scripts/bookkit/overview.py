@@ -3,8 +3,9 @@
 For each claim with a condition, the *main quantity* is the first ordering comparison of the
 condition (:func:`bookkit.condition.first_margin`): its left side against a constant right side,
 or left minus right against 0. Each seed's value (and the committed run's) is drawn as the
-signed distance from the threshold, positive where the comparison holds, divided by the largest
-distance of that row, so that every row fits one axis. Claims without an ordering comparison
+signed distance from the threshold, positive where the comparison holds, divided by the larger
+of ``|threshold|`` and the row's largest distance, so that every row fits one axis and a value
+close to its threshold (relative to the threshold's size) sits close to the line. Claims without an ordering comparison
 (equality tests only), without a condition, or whose values were not swept are listed instead.
 """
 
@@ -83,7 +84,7 @@ def plot(rows: list[Strip], path: Path) -> Path:
             distances_all = distances + [row.distance(row.committed)]
         else:
             distances_all = distances
-        scale = max(max(abs(d) for d in distances_all), 1e-300)
+        scale = max(abs(row.threshold), *(abs(d) for d in distances_all), 1e-300)
         failing = [d < 0 or (d == 0 and row.op in ("<", ">")) for d in distances]
         ax.scatter([d / scale for d in distances], [y] * len(distances), s=16, zorder=3,
                    c=["#c0392b" if f else "#1d3557" for f in failing], alpha=0.75, lw=0)
@@ -96,7 +97,7 @@ def plot(rows: list[Strip], path: Path) -> Path:
     ax.set_yticks(range(len(rows)), [_short(r.claim) for r in reversed(rows)], fontsize=7.5)
     ax.set_xlim(-1.08, 1.08)
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_xlabel("signed distance from the threshold / largest distance of the row   (right: comparison holds)")
+    ax.set_xlabel("signed distance from the threshold / max(|threshold|, largest distance of the row)   (right: holds)")
     ax.set_title("Seed values of each claim's main quantity (dots: seeds, red where it fails; ◇: committed run)",
                  fontsize=9)
     path = Path(path)

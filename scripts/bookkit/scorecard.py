@@ -80,7 +80,8 @@ def validate(rows: list[dict]) -> list[dict]:
     for i, row in enumerate(rows, 1):
         validate_row(row, where=f"claim {i}")
         if claims.count(row["claim"]) > 1:
-            raise ScorecardError(f"claim {i} {row['claim']!r}: the claim text appears {claims.count(row['claim'])} times")
+            raise ScorecardError(f"claim {i} {row['claim']!r}: the claim text appears "
+                                 f"{claims.count(row['claim'])} times")
     return rows
 
 
@@ -104,9 +105,11 @@ def validate_row(row: dict, *, where: str = "claim") -> None:
     if row["kind"] not in KINDS:
         raise ScorecardError(f"{where}: kind must be one of {', '.join(KINDS)}, got {row['kind']!r}")
     if row["kind"] == "measured" and "quote" not in row:
-        raise ScorecardError(f"{where}: a measured claim needs quote: the paper's own sentence with its Eq./Fig. number")
+        raise ScorecardError(f"{where}: a measured claim needs quote: the paper's own sentence "
+                             "with its Eq./Fig. number")
     if "evidence" in row and not LABEL.match(row["evidence"]):
-        raise ScorecardError(f"{where}: evidence must be a figure/table label like fig-04-collapse, got {row['evidence']!r}")
+        raise ScorecardError(f"{where}: evidence must be a figure/table label like fig-04-collapse, "
+                             f"got {row['evidence']!r}")
     for chapter, name in PLACEHOLDER.findall(row["measured"]):
         if not conditions.KEY.match(f"{chapter}:{name}"):
             raise ScorecardError(f"{where}: placeholder {{{chapter}:{name}}} is not chapter:name")
@@ -270,8 +273,9 @@ def _seed_order(seed: str):
 
 
 def spread(committed: str, robustness: dict, key: str) -> str:
-    """`` [lo, hi], n seeds`` for a numeric value (formatted like the committed value), or how many
-    seeds printed the committed value for a non-numeric one; empty if the value was not swept."""
+    """`` [lo, hi]`` over the seeds for a numeric value (formatted like the committed value; with
+    ``, n seeds`` when fewer than the sweep's seeds gave it), or how many seeds printed the committed
+    value for a non-numeric one; empty if the value was not swept."""
     chapter, name = key.split(":")
     entry = robustness["values"].get(chapter, {}).get(name)
     if entry is None:
@@ -280,7 +284,9 @@ def spread(committed: str, robustness: dict, key: str) -> str:
     if entry.get("lo") is None or entry.get("hi") is None:
         same = sum(str(v) == committed for v in entry["per_seed"].values())
         return f" (the same in {same}/{n} seeds)"
-    return f" [{_like(entry['lo'], committed)}, {_like(entry['hi'], committed)}], {n} seeds"
+    seeds = len(robustness.get("provenance", {}).get("seeds", [])) or None
+    count = "" if n == seeds else f", {n} seeds"
+    return f" [{_like(entry['lo'], committed)}, {_like(entry['hi'], committed)}]{count}"
 
 
 def _like(x: float, template: str) -> str:
@@ -315,14 +321,14 @@ def render(spec: list[dict], verdicts: dict[str, dict[str, str]], *, strict: boo
              "the other way (its condition is false on the values the paper's claim predicts), or a "
              "mathematical identity. *Evidence* links to the figure or section that shows it.", "",
              "Figure, equation and section numbers of Lai, Dong & Jin refer to the 000 version of the paper "
-             "(the first of the two versions this book was written from); figure numbers of this book are "
-             "written *book Fig.*.", ""]
+             "(the first of the two versions this book was written from); figures of this book are "
+             "referred to as *book Fig. N*.", ""]
     if robustness is not None:
         prov = robustness["provenance"]
-        lines += [f"Each measured value is the committed run followed by the range over the seed sweep "
-                  f"(`book/robustness.json`: {len(prov.get('seeds', []))} seeds at {prov.get('scale', '?')} scale, "
-                  f"{prov.get('date', '?')}; the range is the sweep's interval `[lo, hi]`), and each verdict says in "
-                  "how many seeds its condition holds.", ""]
+        lines += [f"Each measured value is the committed run in bold followed by its interval `[lo, hi]` over a "
+                  f"sweep of {len(prov.get('seeds', []))} seeds (`book/robustness.json`, {prov.get('scale', '?')} "
+                  f"scale, {prov.get('date', '?')}; the number of seeds is given where fewer gave the value), and "
+                  "each verdict says in how many seeds its condition holds.", ""]
     counts = {v: 0 for v in VERDICTS}
     for paper in dict.fromkeys(row["paper"] for row in spec):
         lines += [f"## {paper}", "",
@@ -338,8 +344,9 @@ def render(spec: list[dict], verdicts: dict[str, dict[str, str]], *, strict: boo
                   "Where the seed values of each claim's main quantity fall relative to its threshold. The main "
                   "quantity is the first ordering comparison (`<`, `<=`, `>`, `>=`) in the claim's condition: its "
                   "left side against a constant right side, or left minus right against 0 when both sides read "
-                  "values. Each dot is one seed, the diamond the committed run, both as signed distance from the "
-                  "threshold scaled by the row's largest distance: right of the line the comparison holds. "
+                  "values. Each dot is one seed (red where the comparison fails), the diamond the committed run, both "
+                  "as signed distance from the threshold divided by the larger of the threshold's size and the "
+                  "row's largest distance: right of the line the comparison holds, near the line it is marginal. "
                   "Generated at build time by `scripts/bookkit/overview.py` from `book/robustness.json`.", "```", ""]
         if unplotted:
             lines += ["Claims not in the figure:", ""]

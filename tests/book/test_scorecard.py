@@ -236,10 +236,13 @@ def robustness():
 def test_values_show_committed_run_and_seed_interval(fixture_spec, fixture_verdicts, robustness):
     page = scorecard.render(fixture_spec, fixture_verdicts, robustness=robustness)
     line = next(line for line in page.splitlines() if line.startswith("| [Fig. 2e"))
-    assert "**0.953** [0.926, 0.962], 10 seeds of the samples" in line
-    assert "**6** [5, 7], 10 seeds (c = 1), **19** [17, 21], 10 seeds (c = 1000)" in page
+    assert "**0.953** [0.926, 0.962] of the samples" in line
+    assert "**6** [5, 7] (c = 1), **19** [17, 21] (c = 1000)" in page
     assert "does not reproduce; holds in 10/10 seeds" in line
-    assert "not run |" in page and "10 seeds at committed scale, 2026-11-23" in page
+    assert "not run |" in page and "sweep of 10 seeds (`book/robustness.json`, committed scale, 2026-11-23" in page
+    robustness["values"]["04_convergence"]["side_kept"]["n"] = 9  # one seed did not give the value
+    page = scorecard.render(fixture_spec, fixture_verdicts, robustness=robustness)
+    assert "**0.953** [0.926, 0.962], 9 seeds" in page
 
 
 def test_holds_in_counts_each_seed_on_its_own_values(fixture_spec, robustness):
@@ -274,8 +277,8 @@ def test_non_numeric_values_count_the_seeds_that_agree():
     sweep = {"values": {"06_gd": {"flag": {"n": 3, "median": None, "lo": None, "hi": None,
                                            "per_seed": {"0": "false", "1": "true", "2": "false"}}}}}
     assert scorecard.spread("false", sweep, "06_gd:flag") == " (the same in 2/3 seeds)"
-    assert scorecard.spread("1e-05", {"values": {"a": {"x": {"n": 2, "median": 1, "lo": 1.23e-5, "hi": 4.5e-5,
-                                                            "per_seed": {}}}}}, "a:x") == " [1.23e-05, 4.5e-05], 2 seeds"
+    sweep = {"values": {"a": {"x": {"n": 2, "median": 1, "lo": 1.23e-5, "hi": 4.5e-5, "per_seed": {}}}}}
+    assert scorecard.spread("1e-05", sweep, "a:x") == " [1.23e-05, 4.5e-05], 2 seeds"
 
 
 def test_a_malformed_robustness_file_is_named(tmp_path):
