@@ -17,7 +17,6 @@ from pathlib import Path
 
 import papermill
 import yaml
-
 from bookkit import scorecard
 
 ROOT = Path(__file__).resolve().parent.parent

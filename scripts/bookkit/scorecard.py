@@ -136,8 +136,10 @@ def validate_row(row: dict, *, where: str = "claim") -> None:
 def check_falsifiable(row: dict, *, where: str | None = None) -> None:
     """The row's condition reads exactly the keys of its ``paper_world`` and is False there.
 
-    ``paper_world`` holds the values one would print if the paper's claim held; a condition that
-    stays true on them could not have come out the other way. Rows of ``kind: identity`` are
+    ``paper_world`` holds the values one would print if the paper's claim held (for a
+    ``reproduces`` verdict, whose condition the paper's world satisfies, the values if the
+    claim failed: in every case the world the verdict rules out); a condition that stays true
+    on them could not have come out the other way. Rows of ``kind: identity`` are
     exempt (call this only for them if they carry a ``paper_world``).
     """
     where = where or f"claim {row.get('claim')!r}"
@@ -159,8 +161,10 @@ def check_falsifiable(row: dict, *, where: str | None = None) -> None:
     except conditions.ConditionError as exc:
         raise ScorecardError(f"{where}: on paper_world, {exc}") from None
     if outcome:
+        hint = (" (for a 'reproduces' verdict, paper_world holds the values one would measure if the paper's claim "
+                "failed: the world the verdict rules out)" if row.get("verdict") == "reproduces" else "")
         raise ScorecardError(f"{where}: the condition is true on paper_world {world}: it cannot tell the paper's "
-                             f"world from the measured one (condition: {row['condition']})")
+                             f"world from the measured one (condition: {row['condition']}){hint}")
 
 
 def _check_world_shape(world, where: str) -> None:

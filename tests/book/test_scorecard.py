@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from bookkit import scorecard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -326,3 +325,10 @@ def test_make_pages_builds_the_page_and_figure_from_a_book_folder(tmp_path, fixt
     (book / "04_convergence.ipynb").write_text(json.dumps({"cells": cells[:1]}))
     with pytest.raises(scorecard.ScorecardError, match="evidence label 'fig-04-collapse' is not defined"):
         make_pages.scorecard_page(book)
+
+
+def test_a_reproduces_row_is_told_which_world_to_give(fixture_spec):
+    fig4f = next(r for r in fixture_spec if r["verdict"] == "reproduces")
+    with pytest.raises(scorecard.ScorecardError, match="values one would measure if the paper's claim failed"):
+        scorecard.check_falsifiable(dict(fig4f, paper_world={"05_spacetime:layers_c1000": "19",
+                                                             "05_spacetime:layers_c1": "6"}))
