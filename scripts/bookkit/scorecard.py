@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -286,11 +287,28 @@ def spread(committed: str, robustness: dict, key: str) -> str:
         return ""
     n = entry.get("n", len(entry["per_seed"]))
     if entry.get("lo") is None or entry.get("hi") is None:
-        same = sum(str(v) == committed for v in entry["per_seed"].values())
-        return f" (the same in {same}/{n} seeds)"
+        numbers = {s: _number(v) for s, v in entry["per_seed"].items()}
+        if _number(committed) is None or not any(x is not None for x in numbers.values()):
+            same = sum(str(v) == committed for v in entry["per_seed"].values())
+            return f" (the same in {same}/{n} seeds)"
+        found = [x for x in numbers.values() if x is not None]  # mixed: numbers and words such as "never"
+        words: dict[str, int] = {}
+        for seed, x in numbers.items():
+            if x is None:
+                words[str(entry["per_seed"][seed])] = words.get(str(entry["per_seed"][seed]), 0) + 1
+        others = ", ".join(f"{word} in {count}" for word, count in sorted(words.items()))
+        return f" [{_like(min(found), committed)}, {_like(max(found), committed)}] in {len(found)} seeds, {others}"
     seeds = len(robustness.get("provenance", {}).get("seeds", [])) or None
     count = "" if n == seeds else f", {n} seeds"
     return f" [{_like(entry['lo'], committed)}, {_like(entry['hi'], committed)}]{count}"
+
+
+def _number(text) -> float | None:
+    try:
+        x = float(text)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
 
 
 def _like(x: float, template: str) -> str:

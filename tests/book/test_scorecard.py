@@ -276,6 +276,9 @@ def test_non_numeric_values_count_the_seeds_that_agree():
     sweep = {"values": {"06_gd": {"flag": {"n": 3, "median": None, "lo": None, "hi": None,
                                            "per_seed": {"0": "false", "1": "true", "2": "false"}}}}}
     assert scorecard.spread("false", sweep, "06_gd:flag") == " (the same in 2/3 seeds)"
+    mixed = {"values": {"07_r": {"first_L": {"n": 4, "median": None, "lo": None, "hi": None,
+                                             "per_seed": {"0": "12", "1": "never", "2": "14", "3": "never"}}}}}
+    assert scorecard.spread("13", mixed, "07_r:first_L") == " [12, 14] in 2 seeds, never in 2"
     sweep = {"values": {"a": {"x": {"n": 2, "median": 1, "lo": 1.23e-5, "hi": 4.5e-5, "per_seed": {}}}}}
     assert scorecard.spread("1e-05", sweep, "a:x") == " [1.23e-05, 4.5e-05], 2 seeds"
 
