@@ -341,7 +341,8 @@ def render(spec: list[dict], verdicts: dict[str, dict[str, str]], *, strict: boo
              "executed notebooks); each verdict stands only while its stated condition on those values holds, "
              "otherwise the build fails. *Kind* says whether a row is a measurement, which could have come out "
              "the other way (its condition is false on the values of the world its verdict rules out, stated "
-             "beside it in `book/scorecard.yml` and checked by the build), or a mathematical identity. *Evidence* links to the figure or section that shows it.", "",
+             "beside it in `book/scorecard.yml` and checked by the build), or a mathematical identity. "
+             "*Evidence* links to the figure or section that shows it.", "",
              "Figure, equation and section numbers of Lai, Dong & Jin refer to the 000 version of the paper "
              "(the first of the two versions this book was written from); figures of this book are "
              "referred to as *book Fig. N*.", ""]
