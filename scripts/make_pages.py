@@ -1,7 +1,11 @@
 """Generate the book pages that are computed from the chapters (run by build_html.py).
 
 * ``book/scorecard.md``: the reproduction scorecard, from ``book/scorecard.yml`` and the
-  verdict cells of the committed (executed) notebooks, via :mod:`lib.scorecard`;
+  verdict cells of the committed (executed) notebooks, via :mod:`bookkit.scorecard`; if
+  ``book/robustness.json`` (the seed sweep's summary) exists, with the seed intervals, the
+  holds-in-k/S-seeds counts and the overview figure ``book/_generated/scorecard_seeds.png``
+  (:mod:`bookkit.overview`). Fails with a clear message on a schema error, a failing condition,
+  an undefined evidence label, or a firm verdict whose condition fails in some seed;
 * ``book/_generated/runtimes.md``: how long each chapter took on its last full execution
   (``book/runtimes.json``, written by ``scripts/execute_notebooks.py``), included by the
   introduction.
@@ -15,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from lib import scorecard
+from bookkit import overview, scorecard
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -33,14 +37,42 @@ def runtimes_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def scorecard_page(book: Path = BOOK) -> tuple[str, str]:
+    """The scorecard page (Markdown) and a one-line summary; writes the overview figure if swept."""
+    spec = scorecard.load_spec(book / "scorecard.yml")
+    verdicts = scorecard.load_verdicts(book)
+    scorecard.check_evidence(spec, scorecard.notebook_labels(book))
+    robustness, figure, unplotted = None, None, None
+    if (book / "robustness.json").exists():
+        robustness = scorecard.load_robustness(book / "robustness.json")
+        rows, unplotted = overview.strips(spec, verdicts, robustness)
+        overview.plot(rows, book / "_generated" / "scorecard_seeds.png")
+        figure = "_generated/scorecard_seeds.png"
+    page = scorecard.render(spec, verdicts, robustness=robustness, figure=figure, unplotted=unplotted)
+    seeds = f", {len(robustness['provenance'].get('seeds', []))}-seed intervals" if robustness else ", no seed sweep"
+    return page, f"scorecard with {len(spec)} claims from {len(verdicts)} chapters{seeds}"
+
+
 def main() -> int:
-    spec = scorecard.load_spec(BOOK / "scorecard.yml")
-    verdicts = scorecard.load_verdicts(BOOK)
-    (BOOK / "scorecard.md").write_text(scorecard.render(spec, verdicts))
     generated = BOOK / "_generated"
-    generated.mkdir(exist_ok=True)
-    (generated / "runtimes.md").write_text(runtimes_table())
-    print(f"make_pages: scorecard with {len(spec)} claims from {len(verdicts)} chapters; runtimes table")
+    try:
+        generated.mkdir(exist_ok=True)
+        page, summary = scorecard_page()
+    except OSError as exc:
+        print(f"make_pages: cannot write into {generated} ({exc.strerror}): build from a writable checkout",
+              file=sys.stderr)
+        return 1
+    except scorecard.ScorecardError as exc:
+        print(f"make_pages: the scorecard cannot be built: {exc}", file=sys.stderr)
+        return 1
+    try:
+        (BOOK / "scorecard.md").write_text(page)
+        (generated / "runtimes.md").write_text(runtimes_table())
+    except OSError as exc:
+        print(f"make_pages: cannot write the generated pages into {BOOK} ({exc.strerror}): "
+              "build from a writable checkout", file=sys.stderr)
+        return 1
+    print(f"make_pages: {summary}; runtimes table")
     return 0
 
 

@@ -82,7 +82,7 @@ def chapters_of(row: dict) -> set[str]:
 
 def paper_scorecard(chapters_run: list[str], out: Path, book: Path) -> tuple[str, int]:
     """The scorecard from this invocation's outputs only; rows needing other chapters are listed apart."""
-    from lib import scorecard
+    from bookkit import scorecard
 
     spec = scorecard.load_spec(book / "scorecard.yml")
     verdicts = {name: values for name, values in scorecard.load_verdicts(out).items() if name in chapters_run}
@@ -101,7 +101,7 @@ def paper_scorecard(chapters_run: list[str], out: Path, book: Path) -> tuple[str
 
 
 def main(argv: list[str], *, out: Path = OUT, book: Path = BOOK, execute=papermill_run, lib: Path = LIB) -> int:
-    from lib import scorecard
+    from bookkit import scorecard
 
     scale = yaml.safe_load((ROOT / "paper_scale.yml").read_text()) or {}
     chapters = sorted(p.stem for p in book.glob("[0-9][0-9]_*.ipynb"))
