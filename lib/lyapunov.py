@@ -95,7 +95,8 @@ def sample_top_sums(rng: np.random.Generator, k: int, n: int, samples: int) -> n
         stop = min(samples, start + per)
         sq = rng.standard_normal((stop - start, n)) ** 2
         if k < n:
-            sq = np.partition(sq, n - k, axis=1)[:, n - k:]
+            # sorted so that the sum's rounding does not depend on partition's CPU-dependent order
+            sq = np.sort(np.partition(sq, n - k, axis=1)[:, n - k:], axis=1)
         out[start:stop] = sq.sum(axis=1)
     return out
 
@@ -136,7 +137,10 @@ def qr_spectrum(k: int, n: int, L: int, rng: np.random.Generator, *, p: int = 2,
         if selection == "max":
             kept = np.argpartition(-np.abs(proj[:, :, 0]), k - 1, axis=1)[:, :k]
         else:
-            kept = np.argsort(rng.random((chains, n)), axis=1)[:, :k]
+            kept = np.argsort(rng.random((chains, n)), axis=1, kind="stable")[:, :k]
+        # argpartition's output order depends on the CPU's SIMD kernels; QR of permuted rows
+        # permutes Q and hence every later layer's draw. Row order makes the result portable.
+        kept = np.sort(kept, axis=1)
         Q, R = np.linalg.qr(np.take_along_axis(proj, kept[..., None], axis=1))
         logs[:, layer] = np.log(np.abs(np.diagonal(R, axis1=1, axis2=2)))
     per_chain = logs.mean(axis=1)
