@@ -299,5 +299,6 @@ def median_first_layer(fractions, level: float, layers=None, q: float = 50.0) ->
 def format_layer(layer, fmt: str = ".4g") -> str:
     """A layer count for a verdict line: ``never`` for ``None``, ``inf`` or NaN."""
     if layer is None or not np.isfinite(layer):
-        return "never"
+        width = "".join(ch for ch in fmt.split(".")[0] if ch.isdigit())
+        return "never".rjust(int(width) if width else 0)
     return format(float(layer), fmt)
