@@ -71,8 +71,8 @@ def test_spacetime_bad_input(call, match):
 
 def test_entangled_fraction_needs_large_norms_and_grows_with_depth():
     rng = np.random.default_rng(8)
-    model, units, logs = ml.fit_and_forward(rng.standard_normal(2), rng.standard_normal((100, 2)), 100, 30, rng,
-                                            sampler="fast", trajectory=True)
+    s = ml.sample(rng.standard_normal(2), rng.standard_normal((100, 2)), 100, 30, rng, sampler="fast", trajectory=True)
+    model, units, logs = s.model, s.units, s.log_norms
     small_c = spacetime.entangled_fraction(model.train_units, model.train_log_norms, units, logs, 1.0)
     large_c = spacetime.entangled_fraction(model.train_units, model.train_log_norms, units, logs, 1e6)
     assert small_c[-1] > 0.9
