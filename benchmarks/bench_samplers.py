@@ -4,7 +4,7 @@ Usage: .venv/bin/python benchmarks/bench_samplers.py [--quick]
 
 1. k = 2500, n = 3500, L = 20, 8 test vectors: the Gaussian draws alone (streamed in the
    same row blocks as the faithful sampler), the faithful sampler in one pass
-   (``fit_and_forward``) and in two (``fit`` then ``forward``), the fast sampler and the
+   (``sample``) and in two (``fit`` then ``forward``), the fast sampler and the
    joint sampler. Target: faithful one-pass within 2x the draws alone, peak < 300 MB.
 2. Cost per layer against n at k = 2500: the fast and joint samplers should be flat in n.
 
@@ -56,10 +56,10 @@ def main() -> None:
 
     cases = {
         "Gaussian draws alone": lambda: draws_only(N_ROWS, K, LAYERS),
-        "faithful, fit_and_forward (one pass)": lambda: ml.fit_and_forward(w0, X, N_ROWS, LAYERS, np.random.default_rng(1)),
+        "faithful, sample (one pass)": lambda: ml.sample(w0, X, N_ROWS, LAYERS, np.random.default_rng(1)),
         "faithful, fit + forward (two passes)": lambda: ml.fit(w0, N_ROWS, LAYERS, np.random.default_rng(1)).forward_log(X),
-        "fast, fit_and_forward": lambda: ml.fit_and_forward(w0, X, N_ROWS, LAYERS, np.random.default_rng(1), sampler="fast"),
-        "joint_outputs": lambda: ml.joint_outputs(w0, X, N_ROWS, LAYERS, np.random.default_rng(1)),
+        "fast, sample": lambda: ml.sample(w0, X, N_ROWS, LAYERS, np.random.default_rng(1), sampler="fast"),
+        "joint, sample": lambda: ml.sample(w0, X, N_ROWS, LAYERS, np.random.default_rng(1), sampler="joint"),
     }
     print(f"## k = {K}, n = {N_ROWS}, L = {LAYERS}, {TESTS} test vectors\n")
     print("| sampler | time (s) | x draws alone | peak memory (MB) |\n| --- | --- | --- | --- |")
@@ -74,9 +74,9 @@ def main() -> None:
     L = 3
     for n in ([2500, 5000, 10000] if args.quick else [2500, 3500, 5000, 10000, 20000]):
         row = []
-        for fn in (lambda: ml.fit_and_forward(w0, X, n, L, np.random.default_rng(2)),
-                   lambda: ml.fit_and_forward(w0, X, n, L, np.random.default_rng(2), sampler="fast"),
-                   lambda: ml.joint_outputs(w0, X, n, L, np.random.default_rng(2))):
+        for fn in (lambda: ml.sample(w0, X, n, L, np.random.default_rng(2)),
+                   lambda: ml.sample(w0, X, n, L, np.random.default_rng(2), sampler="fast"),
+                   lambda: ml.sample(w0, X, n, L, np.random.default_rng(2), sampler="joint")):
             row.append(measure(fn, repeat)[0] / L * 1000)
         print(f"| {n} | {row[0]:.1f} | {row[1]:.1f} | {row[2]:.2f} |", flush=True)
 

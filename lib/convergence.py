@@ -26,11 +26,13 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import special, stats
 
-from lib import lyapunov
-from lib._validate import check_generator, check_int, check_probability
+from lib import lyapunov, maxlikelihood
+from lib._validate import check_choice, check_generator, check_int, check_probability
 
 
 def eq22_loss(train_unit: np.ndarray, test_units: np.ndarray) -> np.ndarray:
@@ -156,3 +158,147 @@ def predicted_angle_quantile(layers, k: int, n: int, rng: np.random.Generator, *
     log_s, drift, sigma = _cotangent_model(layers, k, n, rng, samples, s0)
     log_s = log_s + drift * layers + sigma * np.sqrt(layers) * rng.standard_normal(log_s.shape)
     return np.quantile(np.arctan(np.exp(-log_s)), quantile, axis=0)
+
+
+# ---------------------------------------------------------------- collapse curves (chapters 4-5)
+@dataclass(frozen=True)
+class CollapseCurves:
+    """Per-model collapse statistics of :func:`collapse_curves` (chapter 4, Eq. 22, Fig. 2).
+
+    Attributes
+    ----------
+    fractions : numpy.ndarray, shape (models, L + 1)
+        Fraction of each model's test samples whose Eq. 22 loss is within ``tolerance`` of 0 or 1.
+    side_kept : numpy.ndarray, shape (models,)
+        Fraction of test samples whose side of 0.5 at layer ``L`` is their side at layer 0 (Fig. 2e).
+    zero_side : numpy.ndarray, shape (models,)
+        Among the samples collapsed at layer ``L``, the fraction at loss 0 (NaN if none collapsed).
+    zero_side_follows_start : numpy.ndarray, shape (models,)
+        Among the samples collapsed at layer ``L``, the fraction whose group (loss 0 or 1) is the
+        side of 0.5 they started on (NaN if none collapsed): Eqs. 23-24 decided by the input.
+    train_log_norms : numpy.ndarray, shape (models, L + 1)
+        ``log ||w_l||`` of each model's training vector.
+    """
+
+    fractions: np.ndarray
+    side_kept: np.ndarray
+    zero_side: np.ndarray
+    zero_side_follows_start: np.ndarray
+    train_log_norms: np.ndarray
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Mean collapsed fraction per layer over models."""
+        return self.fractions.mean(axis=0)
+
+
+def draw_models(k: int, n: int, L: int, models: int, tests: int, rng: np.random.Generator, *,
+                sampler: str = "fast", selection: str = "max") -> list:
+    """``models`` independent runs of Algorithm 1 (chapters 4-5), each on a fresh Gaussian
+    training vector with ``tests`` fresh Gaussian test vectors; every layer recorded.
+
+    Returns a list of :class:`lib.maxlikelihood.Sample` with ``trajectory=True``.
+    """
+    k = check_int("k", k, low=2)
+    n = check_int("n", n, low=k)
+    L = check_int("L", L, low=1)
+    models = check_int("models", models, low=1)
+    tests = check_int("tests", tests, low=1)
+    rng = check_generator("rng", rng)
+    check_choice("sampler", sampler, maxlikelihood.SAMPLERS)
+    check_choice("selection", selection, maxlikelihood.SELECTIONS)
+    return [maxlikelihood.sample(rng.standard_normal(k), rng.standard_normal((tests, k)), n, L, rng,
+                                 sampler=sampler, selection=selection, trajectory=True) for _ in range(models)]
+
+
+def curves_from_samples(samples, tolerance: float = 0.01) -> CollapseCurves:
+    """Eq. 22 loss of every test sample at every layer, and the collapse statistics of
+    :class:`CollapseCurves` (chapter 4, Fig. 2), from trajectory samples of :func:`draw_models`."""
+    tolerance = float(check_probability("tolerance", tolerance, open_low=True))
+    if not samples or any(np.ndim(s.train_log_norms) != 1 or np.ndim(s.units) != 3 for s in samples):
+        raise ValueError("samples must be a non-empty list of trajectory samples (draw_models or "
+                         "maxlikelihood.sample(..., trajectory=True) with several test vectors)")
+    stats_ = [_one_model(s, tolerance) for s in samples]
+    fields = [np.array(column) for column in zip(*stats_)]
+    return CollapseCurves(*fields, train_log_norms=np.array([s.train_log_norms for s in samples]))
+
+
+def _one_model(s, tolerance):
+    loss = eq22_loss(s.train_units[:, None, :], s.units)
+    collapsed = (loss < tolerance) | (loss > 1.0 - tolerance)
+    start_low, end_low = loss[0] < 0.5, loss[-1] < 0.5
+    last = collapsed[-1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        zero = np.mean(end_low[last]) if last.any() else np.nan
+        follows = np.mean(end_low[last] == start_low[last]) if last.any() else np.nan
+    return collapsed.mean(axis=1), np.mean(start_low == end_low), zero, follows
+
+
+def collapse_curves(k: int, n: int, L: int, models: int, tests: int, rng: np.random.Generator, *,
+                    sampler: str = "fast", selection: str = "max", tolerance: float = 0.01) -> CollapseCurves:
+    """Chapter 4's pipeline (Eq. 22, Fig. 2): sample models as :func:`draw_models` does, take the
+    Eq. 22 loss of every test sample at every layer, and the collapsed fraction per layer.
+    Models are processed one at a time, so memory stays at one trajectory.
+
+    Examples
+    --------
+    >>> cc = collapse_curves(2, 100, 10, 3, 50, np.random.default_rng(0))
+    >>> cc.fractions.shape, bool(cc.mean[-1] > cc.mean[0])
+    ((3, 11), True)
+    """
+    tolerance = float(check_probability("tolerance", tolerance, open_low=True))
+    k = check_int("k", k, low=2)
+    n = check_int("n", n, low=k)
+    L = check_int("L", L, low=1)
+    models = check_int("models", models, low=1)
+    tests = check_int("tests", tests, low=1)
+    rng = check_generator("rng", rng)
+    check_choice("sampler", sampler, maxlikelihood.SAMPLERS)
+    check_choice("selection", selection, maxlikelihood.SELECTIONS)
+    rows, logs = [], []
+    for _ in range(models):  # one model at a time: a k = 2500 trajectory is ~130 MB
+        s = maxlikelihood.sample(rng.standard_normal(k), rng.standard_normal((tests, k)), n, L, rng,
+                                 sampler=sampler, selection=selection, trajectory=True)
+        rows.append(_one_model(s, tolerance))
+        logs.append(s.train_log_norms)
+    return CollapseCurves(*[np.array(column) for column in zip(*rows)], train_log_norms=np.array(logs))
+
+
+# ---------------------------------------------------------------- level crossings (chapters 4-8)
+def first_crossing(values, level: float, layers=None) -> int | None:
+    """First layer at which the 1-D sequence ``values`` reaches ``level`` (``>=``); ``None`` if
+    it never does within the layers given -- never a silent 0 or 1 (chapters 4-5).
+
+    Examples
+    --------
+    >>> first_crossing([0.1, 0.5, 0.99], 0.9), first_crossing([0.1, 0.2], 0.9) is None
+    (2, True)
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"values must be a non-empty 1-D sequence; got shape {values.shape}")
+    layers = np.arange(values.size) if layers is None else np.asarray(layers)
+    if layers.shape != values.shape:
+        raise ValueError(f"layers must have the shape of values {values.shape}; got {layers.shape}")
+    reached = np.flatnonzero(values >= float(level))
+    return int(layers[reached[0]]) if reached.size else None
+
+
+def median_first_layer(fractions, level: float, layers=None, q: float = 50.0) -> float:
+    """Percentile ``q`` over models (rows of ``fractions``) of the first layer reaching ``level``;
+    models that never reach it count as ``inf`` (so the result is ``inf`` -- "never" -- when
+    fewer than ``q`` % of them reach it). Chapters 4-5."""
+    fractions = np.asarray(fractions, dtype=float)
+    if fractions.ndim != 2 or fractions.size == 0:
+        raise ValueError(f"fractions must be a non-empty (models, layers) array; got shape {fractions.shape}")
+    first = first_layer_reaching(fractions, level, layers)
+    value = float(np.percentile(np.where(np.isnan(first), 1e300, first), q))
+    return np.inf if value >= 1e299 else value
+
+
+def format_layer(layer, fmt: str = ".4g") -> str:
+    """A layer count for a verdict line: ``never`` for ``None``, ``inf`` or NaN."""
+    if layer is None or not np.isfinite(layer):
+        width = "".join(ch for ch in fmt.split(".")[0] if ch.isdigit())
+        return "never".rjust(int(width) if width else 0)
+    return format(float(layer), fmt)

@@ -95,7 +95,8 @@ def sample_top_sums(rng: np.random.Generator, k: int, n: int, samples: int) -> n
         stop = min(samples, start + per)
         sq = rng.standard_normal((stop - start, n)) ** 2
         if k < n:
-            sq = np.partition(sq, n - k, axis=1)[:, n - k:]
+            # sorted so that the sum's rounding does not depend on partition's CPU-dependent order
+            sq = np.sort(np.partition(sq, n - k, axis=1)[:, n - k:], axis=1)
         out[start:stop] = sq.sum(axis=1)
     return out
 
@@ -136,10 +137,47 @@ def qr_spectrum(k: int, n: int, L: int, rng: np.random.Generator, *, p: int = 2,
         if selection == "max":
             kept = np.argpartition(-np.abs(proj[:, :, 0]), k - 1, axis=1)[:, :k]
         else:
-            kept = np.argsort(rng.random((chains, n)), axis=1)[:, :k]
+            kept = np.argsort(rng.random((chains, n)), axis=1, kind="stable")[:, :k]
+        # argpartition's output order depends on the CPU's SIMD kernels; QR of permuted rows
+        # permutes Q and hence every later layer's draw. Row order makes the result portable.
+        kept = np.sort(kept, axis=1)
         Q, R = np.linalg.qr(np.take_along_axis(proj, kept[..., None], axis=1))
         logs[:, layer] = np.log(np.abs(np.diagonal(R, axis1=1, axis2=2)))
     per_chain = logs.mean(axis=1)
     if chains > 1:
         return per_chain.mean(axis=0), per_chain.std(axis=0, ddof=1) / np.sqrt(chains)
     return per_chain[0], logs[0].std(axis=0, ddof=1) / np.sqrt(L)
+
+
+def growth_curves(k: int, n: int, L: int, models: int, rng: np.random.Generator, *, sampler: str = "fast",
+                  selection: str = "max") -> np.ndarray:
+    """Chapter 3's norm-growth experiment (Algorithm 1, Sec. 2.2): ``log ||w_l|| - log ||w_0||`` of
+    ``models`` independent training runs on Gaussian ``w_0``, shape (models, L + 1). Its mean
+    grows like ``lambda_1 l`` (:func:`top_exponent`)."""
+    from lib import maxlikelihood  # maxlikelihood does not import this module; keep the import local
+
+    k = check_int("k", k, low=1)
+    models = check_int("models", models, low=1)
+    rng = check_generator("rng", rng)
+    logs = np.array([maxlikelihood.fit(rng.standard_normal(k), n, L, rng, sampler=sampler,
+                                       selection=selection).train_log_norms for _ in range(models)])
+    return logs - logs[:, :1]
+
+
+def growth_slope(curves) -> float:
+    """Least-squares slope (nats per layer) of the mean of :func:`growth_curves` output (chapter 3)."""
+    curves = np.asarray(curves, dtype=float)
+    if curves.ndim != 2 or curves.shape[1] < 2:
+        raise ValueError(f"curves must have shape (models, L + 1) with L >= 1; got {curves.shape}")
+    return float(np.polyfit(np.arange(curves.shape[1]), curves.mean(axis=0), 1)[0])
+
+
+def qr_check(k: int, n: int, L: int, rng: np.random.Generator, *, chains: int = 1, lambda1: float | None = None,
+             samples: int = 20_000) -> tuple:
+    """One row of chapter 3's QR table: ``(k, n, lambda_1 QR, se, lambda_1 theory, lambda_2 QR, se,
+    lambda_2 theory)`` -- :func:`qr_spectrum` against :func:`top_exponent` / :func:`second_exponent`.
+    ``lambda1`` reuses an already computed theory value (no draws); otherwise it is computed."""
+    measured, se = qr_spectrum(k, n, L, rng, chains=chains)
+    if lambda1 is None:
+        lambda1 = top_exponent(k, n, rng, samples)[0]
+    return (k, n, measured[0], se[0], float(lambda1), measured[1], se[1], second_exponent(k))

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lib._validate import check_generator, check_int, check_vector
+from lib._validate import check_choice, check_generator, check_int, check_positive, check_vector
 
 SAMPLERS = ("faithful", "fast", "joint")
 #: Samplers that build a replayable :class:`Model`.
@@ -142,6 +142,26 @@ class Model:
         if np.any(log_norms > 700):
             raise OverflowError("outputs exceed float64 range at this depth; use forward_log(X, trajectory=True)")
         return units * np.exp(log_norms)[..., None]
+
+    def scaled_trajectories(self, X, weight_scale: float) -> np.ndarray:
+        """Raw outputs of every layer of the network with every ``G_l`` multiplied by
+        ``weight_scale``, shape ``(L + 1, N, k)`` (row 0 is the input).
+
+        Chapter 5's control of Eq. 28: the layers are replayed and multiplied, with no
+        renormalisation and no formula for the norm, so the temporal component can be
+        measured on these outputs directly.
+        """
+        weight_scale = check_positive("weight_scale", weight_scale)
+        Y, single = _as_batch(X, self.k)
+        out = [Y.T.copy()]
+        for layer in range(self.L):
+            Y = weight_scale * self._apply_layer(layer, Y)
+            if not np.all(np.isfinite(Y)) or np.any(~Y.any(axis=0)):
+                raise FloatingPointError(f"scaled outputs left float64 range at layer {layer + 1}; "
+                                         "use a scale nearer 1 or fewer layers")
+            out.append(Y.T.copy())
+        traj = np.stack(out)
+        return traj[:, 0] if single else traj
 
     def _apply_layer(self, layer: int, Y: np.ndarray) -> np.ndarray:
         gen = np.random.default_rng(int(self.layer_seeds[layer]))
@@ -229,8 +249,7 @@ def sample(w0, X, n: int, L: int, rng: np.random.Generator, *, sampler: str = "f
 
 
 def _check_choice(name: str, value, choices: tuple) -> None:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {choices}; got {value!r}")
+    check_choice(name, value, choices)
 
 
 def fit(w0, n: int, L: int, rng: np.random.Generator, *, sampler: str = "faithful",
@@ -386,6 +405,28 @@ def sampler_statistics(sampler: str, k: int, n: int, L: int, models: int, rng: n
         out["test_log_norm"][i] = log - np.log(np.linalg.norm(x))
         out["loss"][i] = 1.0 - np.arccos(cos) / np.pi
     return out
+
+
+def sampler_ks_tests(k: int, n: int, L: int, models: int, rng: np.random.Generator,
+                     stats_names=("cos", "train_log_norm", "test_log_norm")) -> dict:
+    """Chapter 3's check that the samplers agree in distribution: :func:`sampler_statistics` of
+    ``"faithful"``, then ``"fast"``, ``"joint"``, faithful with ``row_order="magnitude"`` and the
+    random-row control, and two-sample Kolmogorov-Smirnov p-values of each against faithful.
+
+    Returns a dict with ``faithful`` and ``others`` (statistics), ``pvalues`` (name -> list of
+    p-values, one per statistic) and ``control_min_pvalue`` (random rows vs faithful: smallest).
+    """
+    from scipy import stats
+
+    faithful = sampler_statistics("faithful", k, n, L, models, rng)
+    others = {"fast": sampler_statistics("fast", k, n, L, models, rng),
+              "joint": sampler_statistics("joint", k, n, L, models, rng),
+              "magnitude order": sampler_statistics("faithful", k, n, L, models, rng, row_order="magnitude")}
+    control = sampler_statistics("faithful", k, n, L, models, rng, selection="random")
+    pvalues = {name: [stats.ks_2samp(faithful[s], other[s]).pvalue for s in stats_names]
+               for name, other in others.items()}
+    control_min = min(stats.ks_2samp(faithful[s], control[s]).pvalue for s in stats_names)
+    return {"faithful": faithful, "others": others, "pvalues": pvalues, "control_min_pvalue": control_min}
 
 
 def _select(scores: np.ndarray, k: int, selection: str, gen: np.random.Generator) -> np.ndarray:

@@ -23,14 +23,12 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from lib._validate import check_probability
+from lib import convergence
+from lib._validate import check_int, check_positive, check_probability
 
 
 def _check_c(c: float) -> float:
-    c = float(c)
-    if not np.isfinite(c) or c <= 0:
-        raise ValueError(f"c must be a finite number > 0; got {c}")
-    return c
+    return check_positive("c", c)
 
 
 def temporal_component(log_norm, layer, c: float, weight_scale: float = 1.0) -> np.ndarray:
@@ -48,8 +46,7 @@ def temporal_component(log_norm, layer, c: float, weight_scale: float = 1.0) -> 
         Multiply every layer's weights by this (``> 0``): ``log ||w_l||`` gains ``l log(scale)``.
     """
     c = _check_c(c)
-    if not weight_scale > 0:
-        raise ValueError(f"weight_scale must be > 0; got {weight_scale}")
+    weight_scale = check_positive("weight_scale", weight_scale)
     layer = np.asarray(layer, dtype=float)
     log_norm = np.asarray(log_norm, dtype=float) + layer * np.log(weight_scale)
     with np.errstate(divide="ignore"):
@@ -122,12 +119,87 @@ def predicted_temporal_component(layers, c: float, lyapunov_top: float, log_norm
     return temporal_component(log_norm0 + lyapunov_top * layers, layers, c)
 
 
-def plot_trajectory_3d(ax, embedded: np.ndarray, *, color: str = "C0", label: str | None = None,
-                       lw: float = 1.5, alpha: float = 1.0):
-    """Draw one embedded trajectory (shape (L + 1, 3), k = 2) on a 3-D axis: x, y, and c t' up."""
-    ax.plot(embedded[:, 1], embedded[:, 2], embedded[:, 0], "-", color=color, lw=lw, alpha=alpha, label=label)
-    ax.plot(embedded[-1:, 1], embedded[-1:, 2], embedded[-1:, 0], "o", color=color, ms=4, alpha=alpha)
-    ax.set_xlabel("x / ‖·‖")
-    ax.set_ylabel("y / ‖·‖")
-    ax.set_zlabel("c t' / ‖·‖")
-    return ax
+# ---------------------------------------------------------------- Fig. 4f and its controls (chapter 5)
+def layers_to_entangle(samples, c: float, *, tolerance: float = 0.01, level: float = 0.9) -> np.ndarray:
+    """Per model, the first layer at which a share ``level`` of the anti-aligned group is
+    entangled (:func:`entangled_fraction` below ``tolerance``) -- Fig. 4f's measurement.
+
+    ``samples``: trajectory samples (:func:`lib.convergence.draw_models`). Returns shape
+    (models,), ``inf`` for a model that never gets there within its layers.
+    """
+    c = _check_c(c)
+    tolerance = float(check_probability("tolerance", tolerance, open_low=True))
+    level = float(check_probability("level", level, open_low=True))
+    fractions = np.array([entangled_fraction(s.train_units, s.train_log_norms, s.units, s.log_norms, c,
+                                             tolerance=tolerance) for s in samples])
+    first = convergence.first_layer_reaching(fractions, level)
+    return np.where(np.isnan(first), np.inf, first)
+
+
+def predicted_layers_to_entangle(c: float, lyapunov_top: float, angular_layer: float, *, tolerance: float = 0.01,
+                                 max_layer: int = 60, log_norm0: float = 0.0) -> int | None:
+    """Chapter 5's prediction of Fig. 4f from Eqs. 25-26: the first layer at which both the
+    plain angle has collapsed (``angular_layer``, measured) and the temporal leg has contracted.
+
+    With ``log ||w_l|| ~ log ||w_0|| + lambda_1 l`` (Chapter 3), :func:`speed_ratio` gives ``v/c``
+    and Eq. 26 the temporal leg ``d'/d = sqrt(1 - v^2/c^2)`` (``= 1 / dilation_factor``, Eq. 25).
+    Two vectors on opposite sides of the line, each at temporal leg ``d'/d``, have augmented
+    (Eq. 30) loss ``2 arcsin(d'/d) / pi``; the group is entangled once that is below ``tolerance``.
+    Returns ``None`` if that never happens by ``max_layer``.
+    """
+    c = _check_c(c)
+    tolerance = float(check_probability("tolerance", tolerance, open_low=True))
+    max_layer = check_int("max_layer", max_layer, low=1)
+    layers = np.arange(1, max_layer + 1)
+    beta = speed_ratio(log_norm0 + float(lyapunov_top) * layers, layers, c)
+    temporal_leg = np.sqrt(np.clip(1.0 - beta**2, 0.0, 1.0))            # Eq. 26: d'/d
+    contracted = convergence.first_crossing(-2.0 * np.arcsin(temporal_leg) / np.pi, -tolerance, layers)
+    if contracted is None or not np.isfinite(angular_layer):
+        return None
+    return int(max(angular_layer, contracted))
+
+
+def spatial_collapse_curves(samples, c: float, *, tolerance: float = 0.01) -> np.ndarray:
+    """Collapsed fraction per layer (models, L + 1) of the Eq. 22 loss computed on the *spatial*
+    part of the Eq. 28 embedding at this ``c`` (chapter 5 control: c enters through the
+    embedding; if entanglement needed the temporal contraction, this would move with c)."""
+    c = _check_c(c)
+    tolerance = float(check_probability("tolerance", tolerance, open_low=True))
+    out = []
+    for s in samples:
+        train = embed(s.train_units, s.train_log_norms, c)[:, None, 1:]
+        test = embed(s.units, s.log_norms, c)[..., 1:]
+        cos = np.sum(train * test, axis=-1) / (np.linalg.norm(train, axis=-1) * np.linalg.norm(test, axis=-1))
+        loss = 1.0 - np.arccos(np.clip(cos, -1.0, 1.0)) / np.pi
+        out.append(convergence.is_collapsed(loss, tolerance).mean(axis=1))
+    return np.array(out)
+
+
+def measured_temporal_component(raw_outputs, c: float) -> np.ndarray:
+    """Eq. 28's normalised temporal component ``c l / ||[c l; w_l]||`` computed from raw layer
+    outputs (shape (L + 1, ..., k), e.g. :meth:`lib.maxlikelihood.Model.scaled_trajectories`),
+    not from a formula for their norm (chapter 5 control)."""
+    c = _check_c(c)
+    raw = np.asarray(raw_outputs, dtype=float)
+    clock = c * np.arange(raw.shape[0]).reshape((-1,) + (1,) * (raw.ndim - 2))
+    norms = np.linalg.norm(raw, axis=-1)
+    return clock / np.hypot(clock, norms)
+
+
+def scaled_weights_control(model, tests, c: float, weight_scale: float) -> tuple[np.ndarray, float]:
+    """Chapter 5's control of Eqs. 26-28: every ``G_l`` of ``model`` multiplied by ``weight_scale``.
+
+    Replays the model's layers on its training vector and on ``tests`` with the scaled weights
+    (:meth:`lib.maxlikelihood.Model.scaled_trajectories`, raw outputs, no formula for the norm)
+    and returns the training vector's measured temporal component per layer, shape (L + 1,),
+    and the largest change of any test sample's Eq. 22 loss against the unscaled model.
+    """
+    c = _check_c(c)
+    weight_scale = check_positive("weight_scale", weight_scale)
+    w0 = model.train_units[0] * np.exp(model.train_log_norms[0])
+    raw = model.scaled_trajectories(np.vstack([w0, np.asarray(tests, dtype=float)]), weight_scale)
+    units = raw / np.linalg.norm(raw, axis=-1, keepdims=True)
+    scaled_loss = convergence.eq22_loss(units[:, :1], units[:, 1:])
+    plain_units, _ = model.forward_log(tests, trajectory=True)
+    plain_loss = convergence.eq22_loss(model.train_units[:, None, :], plain_units)
+    return measured_temporal_component(raw[:, 0], c), float(np.max(np.abs(scaled_loss - plain_loss)))

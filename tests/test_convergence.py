@@ -31,8 +31,8 @@ def test_exact_chain_matches_the_real_model():
     collapsed = []
     for _ in range(300):
         w0, x = rng.standard_normal(k), rng.standard_normal((4, k))
-        model, units, _ = ml.fit_and_forward(w0, x, n, L, rng, trajectory=True)
-        loss = cv.eq22_loss(model.train_units[:, None, :], units)
+        s = ml.sample(w0, x, n, L, rng, trajectory=True)
+        loss = cv.eq22_loss(s.train_units[:, None, :], s.units)
         collapsed.append(cv.is_collapsed(loss, 0.05).mean(axis=1))
     measured = np.mean(collapsed, axis=0)
     chain = cv.chain_collapse_fraction(cv.simulate_ratio_chain(rng, k, n, L, 40_000), 0.05)
@@ -66,3 +66,47 @@ def test_chain_sign_is_the_side():
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_collapse_curves_follow_the_samples_they_are_made_from():
+    """collapse_curves = draw_models + curves_from_samples, with per-model statistics in range."""
+    a = cv.collapse_curves(2, 50, 12, 4, 30, np.random.default_rng(1), tolerance=0.02)
+    samples = cv.draw_models(2, 50, 12, 4, 30, np.random.default_rng(1))
+    b = cv.curves_from_samples(samples, 0.02)
+    np.testing.assert_array_equal(a.fractions, b.fractions)
+    assert a.fractions.shape == (4, 13) and a.side_kept.shape == (4,) and a.train_log_norms.shape == (4, 13)
+    assert a.mean[-1] > a.mean[0] and np.all((a.side_kept >= 0) & (a.side_kept <= 1))
+    # by hand for one model
+    s = samples[0]
+    loss = cv.eq22_loss(s.train_units[:, None, :], s.units)
+    np.testing.assert_allclose(a.fractions[0], cv.is_collapsed(loss, 0.02).mean(axis=1))
+    last = cv.is_collapsed(loss[-1], 0.02)
+    if last.any():
+        assert a.zero_side[0] == pytest.approx(np.mean(loss[-1][last] < 0.5))
+
+
+def test_collapse_curves_check_inputs_at_the_door():
+    with pytest.raises(ValueError, match="n must be an integer >= 3"):
+        cv.collapse_curves(3, 2, 5, 2, 2, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="sampler must be one of"):
+        cv.collapse_curves(2, 4, 5, 2, 2, np.random.default_rng(0), sampler="x")
+    with pytest.raises(ValueError, match="tolerance must lie in"):
+        cv.collapse_curves(2, 4, 5, 2, 2, np.random.default_rng(0), tolerance=0)
+    with pytest.raises(ValueError, match="samples must be a non-empty list"):
+        cv.curves_from_samples([], 0.01)
+
+
+def test_first_crossing_says_never_instead_of_zero():
+    assert cv.first_crossing([0.1, 0.5, 0.99, 1.0], 0.99) == 2
+    assert cv.first_crossing([0.1, 0.5], 0.99) is None
+    assert cv.first_crossing([0.0, 1.0], 0.5, layers=[5, 6]) == 6
+    assert cv.format_layer(None) == "never" and cv.format_layer(np.inf) == "never" and cv.format_layer(7.0) == "7"
+    with pytest.raises(ValueError, match="non-empty 1-D"):
+        cv.first_crossing([], 0.5)
+
+
+def test_median_first_layer_counts_never_as_infinite():
+    fr = np.array([[0, 1, 1], [0, 0, 1], [0, 0, 0]], dtype=float)
+    assert cv.median_first_layer(fr, 0.5) == 2.0
+    assert cv.median_first_layer(fr[1:], 0.5) == np.inf
+    assert cv.median_first_layer(fr[:1], 0.5) == 1.0

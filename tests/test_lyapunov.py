@@ -75,3 +75,34 @@ def test_order_statistic_draws_match_brute_force(k, n, monkeypatch):
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_qr_spectrum_does_not_depend_on_argpartition_order(monkeypatch):
+    """Issue 10: the kept rows are sorted, so a platform that returns them permuted gives the same result."""
+    from lib import lyapunov as ly
+
+    ref = ly.qr_spectrum(3, 9, 20, np.random.default_rng(0), chains=2)
+    real = np.argpartition
+
+    def reversed_argpartition(a, kth, axis=-1, **kw):
+        out = real(a, kth, axis=axis, **kw)
+        head = np.flip(np.take(out, np.arange(kth + 1), axis=axis), axis=axis)
+        rest = np.take(out, np.arange(kth + 1, out.shape[axis]), axis=axis)
+        return np.concatenate([head, rest], axis=axis)
+
+    monkeypatch.setattr(ly.np, "argpartition", reversed_argpartition)
+    again = ly.qr_spectrum(3, 9, 20, np.random.default_rng(0), chains=2)
+    np.testing.assert_array_equal(ref[0], again[0])
+
+
+def test_growth_curves_and_qr_check():
+    from lib import lyapunov as ly
+
+    curves = ly.growth_curves(10, 100, 20, 30, np.random.default_rng(1))
+    assert curves.shape == (30, 21) and np.all(curves[:, 0] == 0)
+    assert ly.growth_slope(curves) == pytest.approx(ly.top_exponent(10, 100, np.random.default_rng(2))[0], rel=0.05)
+    row = ly.qr_check(2, 2, 50, np.random.default_rng(3), chains=8)
+    assert row[:2] == (2, 2) and row[4] == pytest.approx(ly.top_exponent(2, 2)[0])
+    assert row[7] == ly.second_exponent(2)
+    with pytest.raises(ValueError, match="curves must have shape"):
+        ly.growth_slope(np.zeros(3))

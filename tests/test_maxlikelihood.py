@@ -50,10 +50,11 @@ def test_forward_reproduces_training_and_is_deterministic(sampler, selection):
 
 
 @pytest.mark.parametrize("sampler", ["faithful", "fast"])
-def test_fit_and_forward_matches_fit_then_forward(sampler):
+def test_sample_matches_fit_then_forward(sampler):
     rng = np.random.default_rng(9)
     w0, X = rng.standard_normal(4), rng.standard_normal((3, 4))
-    model, units, logs = ml.fit_and_forward(w0, X, 9, 5, np.random.default_rng(10), sampler=sampler, trajectory=True)
+    s = ml.sample(w0, X, 9, 5, np.random.default_rng(10), sampler=sampler, trajectory=True)
+    units, logs = s.units, s.log_norms
     again = ml.fit(w0, 9, 5, np.random.default_rng(10), sampler=sampler)
     u2, l2 = again.forward_log(X, trajectory=True)
     np.testing.assert_allclose(units, u2, atol=1e-12)
@@ -110,12 +111,44 @@ def test_magnitude_order_sorts_kept_rows():
     assert np.all(np.diff(np.abs(model.train_output)) <= 0)
 
 
-def test_joint_outputs_shapes_and_training_growth():
+def test_joint_sample_shapes_and_training_growth():
     rng = np.random.default_rng(16)
-    res = ml.joint_outputs(rng.standard_normal(50), rng.standard_normal((4, 50)), 80, 7, rng, trajectory=True)
-    assert res["units"].shape == (8, 4, 50) and res["train_units"].shape == (8, 50)
-    np.testing.assert_allclose(np.linalg.norm(res["units"], axis=-1), 1.0)
-    assert np.all(np.diff(res["train_log_norm"]) > 0)  # ||a_sel|| > 1 for k = 50
+    res = ml.sample(rng.standard_normal(50), rng.standard_normal((4, 50)), 80, 7, rng, sampler="joint", trajectory=True)
+    assert res.units.shape == (8, 4, 50) and res.train_units.shape == (8, 50)
+    np.testing.assert_allclose(np.linalg.norm(res.units, axis=-1), 1.0)
+    assert np.all(np.diff(res.train_log_norms) > 0)  # ||a_sel|| > 1 for k = 50
+
+
+@pytest.mark.parametrize("trajectory", [False, True])
+@pytest.mark.parametrize("X_shape", [(5,), (3, 5)])
+def test_three_samplers_return_identical_field_shapes(trajectory, X_shape):
+    rng = np.random.default_rng(17)
+    w0, X = rng.standard_normal(5), rng.standard_normal(X_shape)
+    shapes = {}
+    for sampler in ml.SAMPLERS:
+        s = ml.sample(w0, X, 9, 4, np.random.default_rng(1), sampler=sampler, trajectory=trajectory)
+        assert s.sampler == sampler and (s.model is None) == (sampler == "joint")
+        shapes[sampler] = tuple(np.shape(getattr(s, f)) for f in ("train_units", "train_log_norms", "units", "log_norms"))
+    assert len(set(shapes.values())) == 1, shapes
+    lead = (5,) if trajectory else ()
+    assert shapes["joint"][:2] == (lead + (5,), lead)
+
+
+def test_scaled_trajectories_multiply_each_layer():
+    model = ml.fit(np.array([1.0, 2.0, 0.5]), 7, 4, np.random.default_rng(3), sampler="fast")
+    X = np.array([[0.3, -1.0, 2.0]])
+    plain, scaled = model.scaled_trajectories(X, 1.0), model.scaled_trajectories(X, 0.1)
+    np.testing.assert_allclose(scaled, plain * 0.1 ** np.arange(5)[:, None, None], rtol=1e-10)
+    np.testing.assert_allclose(plain[-1], model.forward(X), rtol=1e-10)
+    with pytest.raises(ValueError, match="weight_scale must be a finite number > 0"):
+        model.scaled_trajectories(X, 0.0)
+
+
+def test_sampler_ks_tests_accept_samplers_and_reject_the_control():
+    res = ml.sampler_ks_tests(3, 12, 3, 200, np.random.default_rng(18))
+    assert set(res["pvalues"]) == {"fast", "joint", "magnitude order"}
+    assert min(min(p) for p in res["pvalues"].values()) > 1e-4
+    assert res["control_min_pvalue"] < 1e-4
 
 
 @pytest.mark.parametrize(
@@ -132,7 +165,8 @@ def test_joint_outputs_shapes_and_training_growth():
         (lambda: ml.fit([1.0, 2.0], 5, 2, np.random.default_rng(0)).forward(np.ones((3, 3))),
          r"X must have shape \(N, 2\)"),
         (lambda: ml.fit([1.0, 2.0], 5, 2, np.random.default_rng(0)).forward(np.zeros(2)), "zero vectors"),
-        (lambda: ml.joint_outputs([1.0, 2.0], [[1.0, np.inf]], 5, 2, np.random.default_rng(0)), "finite"),
+        (lambda: ml.sample([1.0, 2.0], [[1.0, np.inf]], 5, 2, np.random.default_rng(0), sampler="joint"), "finite"),
+        (lambda: ml.sample([1.0, 2.0], [[1.0, 1.0]], 5, 2, np.random.default_rng(0), sampler="slow"), "sampler must be one of"),
     ],
 )
 def test_bad_input_names_the_parameter(call, match):

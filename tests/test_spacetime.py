@@ -61,7 +61,7 @@ def test_augmented_loss_of_identical_vectors_is_one():
 
 @pytest.mark.parametrize("call,match", [
     (lambda: spacetime.temporal_component(1.0, 1, 0.0), "c must be a finite number > 0"),
-    (lambda: spacetime.temporal_component(1.0, 1, 1.0, weight_scale=-1), "weight_scale must be > 0"),
+    (lambda: spacetime.temporal_component(1.0, 1, 1.0, weight_scale=-1), "weight_scale must be a finite number > 0"),
     (lambda: spacetime.dilation_factor(1.0), r"speed_ratio must lie in \[0, 1\)"),
 ])
 def test_spacetime_bad_input(call, match):
@@ -71,8 +71,8 @@ def test_spacetime_bad_input(call, match):
 
 def test_entangled_fraction_needs_large_norms_and_grows_with_depth():
     rng = np.random.default_rng(8)
-    model, units, logs = ml.fit_and_forward(rng.standard_normal(2), rng.standard_normal((100, 2)), 100, 30, rng,
-                                            sampler="fast", trajectory=True)
+    s = ml.sample(rng.standard_normal(2), rng.standard_normal((100, 2)), 100, 30, rng, sampler="fast", trajectory=True)
+    model, units, logs = s.model, s.units, s.log_norms
     small_c = spacetime.entangled_fraction(model.train_units, model.train_log_norms, units, logs, 1.0)
     large_c = spacetime.entangled_fraction(model.train_units, model.train_log_norms, units, logs, 1e6)
     assert small_c[-1] > 0.9
@@ -82,3 +82,45 @@ def test_entangled_fraction_needs_large_norms_and_grows_with_depth():
     scaled = spacetime.entangled_fraction(model.train_units, model.train_log_norms, units, logs, 1.0,
                                           weight_scale=0.01)
     assert np.nanmax(scaled[1:]) == 0.0
+
+
+def test_predicted_layers_to_entangle_uses_eq26_and_says_never():
+    from lib import spacetime as stm
+
+    # growth lambda_1 = 1: the temporal leg c l / sqrt((c l)^2 + e^(2 l)) falls below ~pi tol / 2
+    first = stm.predicted_layers_to_entangle(1.0, 1.0, 2, tolerance=0.01, max_layer=60)
+    layers = np.arange(1, 61)
+    leg = layers / np.hypot(layers, np.exp(layers))
+    assert first == layers[np.argmax(2 * np.arcsin(leg) / np.pi < 0.01)]
+    assert stm.predicted_layers_to_entangle(10.0, 1.0, 2, max_layer=60) > first  # larger c, later
+    assert stm.predicted_layers_to_entangle(1.0, 1.0, 40, max_layer=60) == 40   # angular collapse binds
+    assert stm.predicted_layers_to_entangle(1.0, 0.01, 2, max_layer=60) is None  # never contracts
+    with pytest.raises(ValueError, match="c must be a finite number > 0"):
+        stm.predicted_layers_to_entangle(0.0, 1.0, 2)
+
+
+def test_layers_to_entangle_and_spatial_collapse():
+    from lib import convergence as cv
+    from lib import spacetime as stm
+
+    runs = cv.draw_models(2, 100, 30, 6, 40, np.random.default_rng(4))
+    small, large = (stm.layers_to_entangle(runs, c, tolerance=0.01, level=0.9) for c in (1.0, 1e4))
+    assert small.shape == (6,) and np.all(large >= small)
+    never = stm.layers_to_entangle(runs, 1e30, tolerance=0.01, level=0.9)
+    assert np.all(np.isinf(never))
+    plain = cv.curves_from_samples(runs, 0.01).fractions
+    for c in (0.1, 1e5):
+        np.testing.assert_allclose(stm.spatial_collapse_curves(runs, c, tolerance=0.01), plain)
+
+
+def test_scaled_weights_control_measures_on_the_model():
+    from lib import spacetime as stm
+
+    rng = np.random.default_rng(8)
+    model = ml.fit(rng.standard_normal(2), 50, 20, rng, sampler="fast")
+    tests = rng.standard_normal((30, 2))
+    temporal, change = stm.scaled_weights_control(model, tests, 1.0, 0.01)
+    assert temporal.shape == (21,) and temporal[0] == 0 and temporal[-1] > 0.99
+    assert change < 1e-6  # arccos near 0 and pi turns rounding into ~1e-8
+    plain, _ = stm.scaled_weights_control(model, tests, 1.0, 1.0)
+    np.testing.assert_allclose(plain, stm.temporal_component(model.train_log_norms, np.arange(21), 1.0), rtol=1e-8)
