@@ -87,7 +87,9 @@ def ber_for_angle(phi, k: int, n: int, rng: np.random.Generator, samples: int = 
     samples = check_int("samples", samples, low=1)
     phi = check_array("phi", phi, ndim=(0, 1))
     a = np.abs(rng.standard_normal((samples, n)))
-    top = np.partition(a, n - k, axis=1)[:, n - k:]
+    # sorted: np.partition's order depends on the CPU's SIMD path, and the mean below would
+    # then sum in a platform-dependent order
+    top = np.sort(np.partition(a, n - k, axis=1)[:, n - k:], axis=1)
     w_abs = (top / np.linalg.norm(top, axis=1, keepdims=True)).ravel()
     phi = np.atleast_1d(phi)
     cot = np.cos(phi) / np.sin(phi)
