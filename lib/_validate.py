@@ -87,3 +87,39 @@ def check_choice(name: str, value, choices: tuple):
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {choices}; got {value!r}")
     return value
+
+
+# --- appended for chapters 6-8 (g-apps) ----------------------------------------------------
+def check_float(name: str, value, *, low: float | None = None, high: float | None = None,
+                open_low: bool = False, open_high: bool = False) -> float:
+    """Return ``value`` as a finite ``float`` in the interval ``low .. high`` (ends optionally open)."""
+    lo = "-inf" if low is None else f"{low:g}"
+    hi = "inf" if high is None else f"{high:g}"
+    text = f" in {'(' if open_low or low is None else '['}{lo}, {hi}{')' if open_high or high is None else ']'}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number{text}; got {value!r}")
+    value = float(value)
+    if low is not None and (value <= low if open_low else value < low):
+        raise ValueError(f"{name} must be a number{text}; got {value}")
+    if high is not None and (value >= high if open_high else value > high):
+        raise ValueError(f"{name} must be a number{text}; got {value}")
+    return value
+
+
+def check_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None, finite: bool = True,
+                allow_nan: bool = False) -> np.ndarray:
+    """Return ``value`` as a non-empty float array with ``ndim`` axes (one of them, if a tuple)."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers; got {type(value).__name__}") from None
+    dims = (ndim,) if isinstance(ndim, int) else ndim
+    if dims is not None and arr.ndim not in dims:
+        raise ValueError(f"{name} must have {' or '.join(map(str, dims))} axes; got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
+    if finite:
+        bad = ~np.isfinite(arr) & ~(np.isnan(arr) if allow_nan else False)
+        if np.any(bad):
+            raise ValueError(f"{name} must contain only finite numbers{' (or nan)' if allow_nan else ''}")
+    return arr

@@ -26,22 +26,33 @@ True
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
-from lib._validate import check_generator, check_int
+from lib._validate import check_array, check_float, check_generator, check_int
 
 W0 = np.array([0.1, 0.1])
 TARGET_DIRECTION = np.array([1.0, 1.0])
 
 
+READINGS = ("single", "three")
+
+
 def _check_positive(name: str, value: float) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0; got {value}")
-    return value
+    return check_float(name, value, low=0.0, open_low=True)
+
+
+def _check_reading(reading) -> str:
+    if reading not in READINGS:
+        raise ValueError(f"reading must be one of {READINGS}; got {reading!r}")
+    return reading
+
+
+def _check_tolerance(tolerance) -> float:
+    return check_float("tolerance", tolerance, low=0.0, high=0.5, open_low=True, open_high=True)
 
 
 def _check_matrices(name: str, G) -> np.ndarray:
-    G = np.asarray(G, dtype=float)
+    G = check_array(name, G, ndim=(2, 3))
     if G.ndim == 2:
         G = G[None]
     if G.ndim != 3 or G.shape[1:] != (2, 2):
@@ -65,13 +76,19 @@ def train_single(G0, lam: float, eta: float, T: int = 5, w0=W0) -> np.ndarray:
 def step_factor(eta, T: int = 5, w0=W0):
     """``beta = 1 - (1 - 2 eta ||w0||^2)^T``: the fraction of the initial error removed
     (> 1 once the iteration diverges, ``eta > 1 / ||w0||^2``)."""
-    beta = 1.0 - (1.0 - 2.0 * np.asarray(eta, dtype=float) * float(np.dot(w0, w0))) ** T
+    eta = check_array("eta", eta)
+    if np.any(eta <= 0):
+        raise ValueError("eta must be > 0")
+    beta = 1.0 - (1.0 - 2.0 * eta * float(np.dot(w0, w0))) ** check_int("T", T, low=1)
     return float(beta) if beta.ndim == 0 else beta
 
 
 def control_parameter(lam, eta, T: int = 5, w0=W0) -> np.ndarray:
     """``kappa = lambda beta(eta) / ||w0||``, the weight of the rank-one term on a unit test input."""
-    return np.asarray(lam, dtype=float) * step_factor(eta, T, w0) / np.linalg.norm(w0)
+    lam = check_array("lam", lam)
+    if np.any(lam <= 0):
+        raise ValueError("lam must be > 0")
+    return lam * step_factor(eta, T, w0) / np.linalg.norm(w0)
 
 
 def closed_form_single(G0, lam: float, eta: float, T: int = 5, w0=W0) -> np.ndarray:
@@ -139,15 +156,14 @@ def trained_outputs(rng: np.random.Generator, lam: float, eta: float, *, inits: 
     """
     rng = check_generator("rng", rng)
     inits, tests = check_int("inits", inits, low=1), check_int("tests", tests, low=1)
-    if reading == "single":
+    lam, eta, T = _check_positive("lam", lam), _check_positive("eta", eta), check_int("T", T, low=1)
+    if _check_reading(reading) == "single":
         G = train_single(rng.standard_normal((inits, 2, 2)), lam, eta, T)
         finite = np.all(np.isfinite(G), axis=(1, 2))
     elif reading == "three":
         G1, G2, G3, finite = train_three(*(rng.standard_normal((inits, 2, 2)) for _ in range(3)), lam, eta, T)
         with np.errstate(over="ignore", invalid="ignore"):
             G = G3 @ G2 @ G1
-    else:
-        raise ValueError(f"reading must be 'single' or 'three'; got {reading!r}")
     X = rng.standard_normal((tests, 2))
     with np.errstate(over="ignore", invalid="ignore"):
         outputs = np.einsum("bij,nj->bni", G, X)
@@ -165,14 +181,16 @@ def collapse_fractions(rng: np.random.Generator, lam: float, eta: float, *, init
     Returns the fraction collapsed by angle (within ``tolerance * pi`` of ``+-target``) pooled
     and per initialisation (``angle_per_init``), by the raw Eq. 34 criterion (loss within
     ``tolerance`` of 0 or 1), the fraction of angle-collapsed outputs on the ``-target`` side,
-    and the fraction of models that overflowed (left out of the other fractions).
+    the fraction of models that overflowed (left out of the other fractions), and ``loss``, the
+    Eq. 34 losses of the same test outputs (flat; for the Fig. 6 histograms).
     """
+    tolerance = _check_tolerance(tolerance)
     outputs, finite = trained_outputs(rng, lam, eta, inits=inits, tests=tests, T=T, reading=reading)
     good = outputs[finite]
     if not good.size:
         nan = float("nan")
         return {"angle": nan, "angle_per_init": np.full(0, nan), "eq34": nan, "anti_side": nan,
-                "overflow": float(1.0 - finite.mean())}
+                "overflow": float(1.0 - finite.mean()), "loss": np.full(0, nan)}
     by_angle = angle_to_target_line(good) < tolerance * np.pi
     loss = eq34_loss(good)
     return {
@@ -181,6 +199,7 @@ def collapse_fractions(rng: np.random.Generator, lam: float, eta: float, *, init
         "eq34": float(np.mean((loss < tolerance) | (loss > 1 - tolerance))),
         "anti_side": float(np.mean(loss[by_angle] > 0.5)) if by_angle.any() else float("nan"),
         "overflow": float(1.0 - finite.mean()),
+        "loss": loss.ravel(),
     }
 
 
@@ -194,11 +213,135 @@ def predicted_collapse_fraction(kappa, beta, rng: np.random.Generator, *, tolera
     collapsed when the ratio is below ``tan(pi * tolerance)``.
     """
     rng = check_generator("rng", rng)
-    kappa = np.atleast_1d(np.asarray(kappa, dtype=float))
-    beta = np.broadcast_to(np.asarray(beta, dtype=float), kappa.shape)
+    tolerance, samples = _check_tolerance(tolerance), check_int("samples", samples, low=1)
+    kappa = np.atleast_1d(check_array("kappa", kappa))
+    try:
+        beta = np.broadcast_to(check_array("beta", beta), kappa.shape)
+    except ValueError:
+        raise ValueError(f"beta must be a number or have the shape of kappa {kappa.shape}") from None
     s, t, z = rng.standard_normal((3, samples))
     out = np.empty(kappa.shape)
     for i, (kap, bet) in enumerate(zip(kappa, beta)):
         across = np.abs(z) * np.sqrt((1 - bet) ** 2 * s**2 + t**2)
         out[i] = np.mean(across < np.sqrt(2.0) * kap * np.abs(s) * np.tan(np.pi * tolerance))
     return out
+
+
+def sweep(rng: np.random.Generator, settings, *, inits: int, tests: int, T: int = 5, reading: str = "single",
+          tolerance: float = 0.01) -> list[dict]:
+    """Chapter 6, Fig. 6: :func:`collapse_fractions` for each ``(lambda, eta)`` in ``settings``, in order.
+
+    A list, not a dict keyed by ``(lambda, eta)``: the lambda sweep and the eta sweep share the
+    setting ``(10, 1)``, and each keeps its own run.
+    """
+    settings = [(_check_positive(f"settings[{i}] lambda", lam), _check_positive(f"settings[{i}] eta", eta))
+                for i, (lam, eta) in enumerate(settings)]
+    return [collapse_fractions(rng, lam, eta, inits=inits, tests=tests, T=T, reading=reading, tolerance=tolerance)
+            for lam, eta in settings]
+
+
+def collapse_grid(rng: np.random.Generator, lambdas, etas, *, inits: int, tests: int, T: int = 5,
+                  reading: str = "single", tolerance: float = 0.01) -> dict:
+    """Chapter 6: collapsed fraction over a ``lambda x eta`` grid (Fig. 6, Sec. 5).
+
+    Returns ``angle``, ``eq34`` and ``overflow`` arrays of shape ``(len(lambdas), len(etas))`` and
+    ``per_init``, a dict ``(lambda, eta) -> per-initialisation collapsed fractions``.
+    """
+    lambdas = _check_positive_list("lambdas", lambdas)
+    etas = _check_positive_list("etas", etas)
+    out = {key: np.full((len(lambdas), len(etas)), np.nan) for key in ("angle", "eq34", "overflow")}
+    out["per_init"] = {}
+    for i, lam in enumerate(lambdas):
+        for j, eta in enumerate(etas):
+            res = collapse_fractions(rng, lam, eta, inits=inits, tests=tests, T=T, reading=reading,
+                                     tolerance=tolerance)
+            for key in ("angle", "eq34", "overflow"):
+                out[key][i, j] = res[key]
+            out["per_init"][lam, eta] = res["angle_per_init"]
+    return out
+
+
+def predicted_grid(lambdas, etas, rng: np.random.Generator, *, T: int = 5, tolerance: float = 0.01) -> dict:
+    """Chapter 6: ``kappa``, ``beta`` and the predicted collapsed fraction over a ``lambda x eta`` grid."""
+    lambdas = np.array(_check_positive_list("lambdas", lambdas))
+    etas = np.array(_check_positive_list("etas", etas))
+    T = check_int("T", T, low=1)
+    kappa = control_parameter(lambdas[:, None], etas[None, :], T)
+    beta = np.broadcast_to(step_factor(etas, T), kappa.shape)
+    predicted = predicted_collapse_fraction(kappa.ravel(), beta.ravel(), rng, tolerance=tolerance)
+    return {"kappa": kappa, "beta": beta, "predicted": predicted.reshape(kappa.shape)}
+
+
+def converging(etas, w0=W0) -> np.ndarray:
+    """Chapter 6: True where ``eta`` is below the saturation point ``1 / (2 ||w0||^2)`` (25 for the paper's w0).
+
+    Below it ``beta`` rises monotonically with ``eta``; above it the error overshoots, and beyond
+    twice it the iteration diverges.
+    """
+    return np.asarray(_check_positive_list("etas", etas)) < 1.0 / (2.0 * float(np.dot(w0, w0)))
+
+
+def prediction_error(measured, predicted, lambdas, etas, *, lambda_min: float = 10.0) -> float:
+    """Chapter 6: max |measured - predicted| collapsed fraction for ``lambda >= lambda_min`` below saturation."""
+    measured, predicted = check_array("measured", measured, ndim=2), check_array("predicted", predicted, ndim=2)
+    rows = np.asarray(_check_positive_list("lambdas", lambdas)) >= lambda_min
+    cols = converging(etas)
+    if measured.shape != predicted.shape or measured.shape != (rows.size, cols.size):
+        raise ValueError(f"measured and predicted must have shape {(rows.size, cols.size)}; "
+                         f"got {measured.shape} and {predicted.shape}")
+    if not rows.any() or not cols.any():
+        raise ValueError("no grid point has lambda >= lambda_min and eta below saturation")
+    return float(np.max(np.abs(measured - predicted)[rows][:, cols]))
+
+
+def equal_product_pvalues(per_init: dict, pairs) -> list[float]:
+    """Chapter 6: two-sided Mann-Whitney p-values between the per-initialisation collapsed fractions
+    of settings with the same ``lambda * eta`` (each pair's settings must be keys of ``per_init``)."""
+    out = []
+    for i, (a, b) in enumerate(pairs):
+        for x in (a, b):
+            if tuple(x) not in per_init:
+                raise ValueError(f"pairs[{i}] setting {tuple(x)} was not run (not a key of per_init)")
+        out.append(float(stats.mannwhitneyu(per_init[tuple(a)], per_init[tuple(b)]).pvalue))
+    return out
+
+
+def rank_correlation(values, per_group) -> tuple[float, float]:
+    """Chapter 6: Spearman correlation (rho, two-sided p) between a setting (e.g. ``eta``) and the
+    per-initialisation collapsed fractions measured at it (``per_group[i]`` for ``values[i]``)."""
+    values = _check_positive_list("values", values)
+    if len(per_group) != len(values) or len(values) < 2:
+        raise ValueError(f"per_group must have one entry per value ({len(values)} >= 2); got {len(per_group)}")
+    x = np.concatenate([np.full(len(g), v) for v, g in zip(values, per_group)])
+    y = np.concatenate([check_array(f"per_group[{i}]", g, ndim=1) for i, g in enumerate(per_group)])
+    rho, p = stats.spearmanr(x, y)
+    return float(rho), float(p)
+
+
+def _check_positive_list(name: str, values) -> list[float]:
+    if isinstance(values, (str, bytes)) or np.ndim(values) != 1 or len(values) == 0:
+        raise ValueError(f"{name} must be a non-empty list of numbers > 0; got {values!r}")
+    return [_check_positive(f"{name}[{i}]", v) for i, v in enumerate(values)]
+
+
+def equal_product_test(per_init: dict, lambdas, etas, *, alpha: float = 0.01, eta_max: float | None = None,
+                       w0=W0) -> dict:
+    """Chapter 6: does the collapse depend on ``lambda * eta`` only, below saturation?
+
+    Every pair of grid settings with the same product (relative difference below 1e-9) and both
+    ``eta`` below the saturation point (:func:`converging`) and, if given, at most ``eta_max`` is compared with a two-sided
+    Mann-Whitney test on the per-initialisation collapsed fractions (``per_init`` from
+    :func:`collapse_grid`). Returns ``pairs``, ``pvalues`` and ``only_product``: True if no pair
+    differs at level ``alpha`` after a Bonferroni correction, None if the grid has no such pair.
+    """
+    lambdas, etas = _check_positive_list("lambdas", lambdas), _check_positive_list("etas", etas)
+    alpha = check_float("alpha", alpha, low=0.0, high=1.0, open_low=True, open_high=True)
+    ok = converging(etas, w0)
+    if eta_max is not None:
+        ok &= np.asarray(etas) <= check_float("eta_max", eta_max, low=0.0, open_low=True)
+    points = sorted(((lam * eta, eta, lam) for lam in lambdas for eta, good in zip(etas, ok) if good))
+    pairs = [((a[2], a[1]), (b[2], b[1])) for i, a in enumerate(points) for b in points[i + 1:]
+             if abs(a[0] - b[0]) <= 1e-9 * a[0]]
+    pvalues = equal_product_pvalues(per_init, pairs)
+    only = bool(min(pvalues) > alpha / len(pairs)) if pairs else None
+    return {"pairs": pairs, "pvalues": pvalues, "only_product": only}

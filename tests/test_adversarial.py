@@ -36,17 +36,52 @@ def test_sign_choice_minimises_the_residual_norm():
 def test_recovery_curves_improve_with_depth():
     rng = np.random.default_rng(7)
     panda, gibbon = data.photograph("panda").ravel(), data.photograph("gibbon").ravel()
-    res = ml.joint_outputs(rng.standard_normal(2500), gibbon[None], 3500, 60, rng, trajectory=True)
-    curves = adv.recovery_curves(res["train_units"], res["units"][:, 0], panda, [10.0, 100.0])
+    res = ml.sample(rng.standard_normal(2500), gibbon[None], 3500, 60, rng, sampler="joint", trajectory=True)
+    curves = adv.recovery_curves(res.train_units, res.units[:, 0], panda, [10.0, 100.0])
     assert curves["psnr"][:, -1].min() > 30 and curves["psnr"][:, 0].max() < 15
     assert curves["sign_correct"][:, 30:].all()
 
 
+def test_recovery_experiment_formula_prediction_and_depth():
+    rng = np.random.default_rng(8)
+    panda, gibbon = data.photograph("panda").ravel(), data.photograph("gibbon").ravel()
+    alphas = [10.0, 100.0, 1000.0]
+    curves = adv.recovery_experiment(rng, gibbon, panda, 3500, 70, models=3, alphas=alphas)
+    assert curves["psnr"].shape == (3, 3, 71) and curves["cos"].shape == (3, 71)
+    assert adv.formula_error(curves, alphas) < 1e-4
+    median = np.median(curves["psnr"], axis=0)
+    first = adv.first_layer_at_psnr(median, 20.0)
+    assert first[0] < first[1] < first[2]  # more noise needs more layers
+    predicted = adv.predicted_psnr(np.arange(71), 2500, 3500, alphas, rng)
+    np.testing.assert_allclose(adv.first_layer_at_psnr(predicted, 20.0), first, atol=5)
+    assert np.isnan(adv.first_layer_at_psnr(median[:, :3], 20.0)).all()  # never reached, not layer 0
+    images = adv.predicted_psnr(np.arange(71), 2500, 3500, alphas, rng, start_cos=adv.cosine(panda, gibbon))
+    assert np.all(adv.first_layer_at_psnr(images, 20.0) < first)  # related images start closer
+
+
 @pytest.mark.parametrize("call,match", [
-    (lambda: adv.adversarial_example(np.zeros(2500), np.ones(2500), 0.0), "alpha must be a finite number > 0"),
-    (lambda: adv.adversarial_example(np.zeros(2500), np.ones(2500), -3.0), "alpha must be a finite number > 0"),
+    (lambda: adv.adversarial_example(np.zeros(2500), np.ones(2500), 0.0), r"alpha must be a number in \(0, inf\)"),
+    (lambda: adv.adversarial_example(np.zeros(2500), np.ones(2500), -3.0), r"alpha must be a number in \(0, inf\)"),
+    (lambda: adv.adversarial_example(np.zeros(2500), np.ones(2500), "3"), "alpha must be a finite number"),
+    (lambda: adv.adversarial_example(np.zeros(2500), np.ones(2500), float("nan")), "alpha must be a finite number"),
     (lambda: adv.adversarial_example(np.zeros((10, 10)), np.ones(100), 1.0), "message must be a 50 x 50 image"),
     (lambda: adv.recover(np.zeros(2500), np.zeros(2500), 1.0), "bob_output must be a finite non-zero vector"),
+    (lambda: adv.recover(np.zeros(2500), "abc", 1.0), "bob_output must be an array of numbers"),
+    (lambda: adv.psnr(np.zeros(3), np.zeros(4)), "estimate must have as many pixels as reference"),
+    (lambda: adv.psnr(np.zeros(3), np.zeros(3), peak=0), r"peak must be a number in \(0, inf\)"),
+    (lambda: adv.psnr_formula(10.0, 1.5), r"cos_phi must lie in \[-1, 1\]"),
+    (lambda: adv.psnr_formula(-1.0, 0.5), "alpha must be > 0"),
+    (lambda: adv.psnr_formula(1.0, 0.5, k=-5), "k must be an integer >= 1"),
+    (lambda: adv.recovery_curves(np.zeros((3, 2500)), np.zeros((2, 2500)), np.zeros(2500), [1.0]), "must both have shape"),
+    (lambda: adv.recovery_curves(np.zeros((3, 2500)), np.zeros((3, 2500)), np.zeros(2500), "1"), "alphas must be a non-empty"),
+    (lambda: adv.recovery_experiment(np.random.default_rng(0), np.ones(2500), np.zeros(2500), 3500, 5, models=-1,
+                                     alphas=[1.0]), "models must be an integer >= 1"),
+    (lambda: adv.recovery_experiment(np.random.default_rng(0), np.ones(100), np.zeros(2500), 3500, 5, models=1,
+                                     alphas=[1.0]), "key_input must have 2500 entries"),
+    (lambda: adv.predicted_psnr([0, 1], 2500, 3500, [1.0], np.random.default_rng(0), start_cos=1.0), "start_cos"),
+    (lambda: adv.first_layer_at_psnr([], 20.0), "psnr_by_layer must not be empty"),
+    (lambda: adv.first_layer_at_psnr([1.0, float("nan")], 20.0), "psnr_by_layer must not contain nan"),
+    (lambda: adv.cosine(np.ones(3), np.ones(4)), "v must have length 3"),
 ])
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):

@@ -76,13 +76,75 @@ def test_three_matrix_reading_overflows_for_large_lambda():
     assert res["overflow"] > 0.9
 
 
+def test_sweep_keeps_each_run_even_for_a_repeated_setting():
+    """Chapter 6 bug: a dict keyed by (lambda, eta) let the eta sweep overwrite the lambda sweep's (10, 1)."""
+    res = gd.sweep(np.random.default_rng(9), [(10.0, 1.0), (10.0, 1.0)], inits=20, tests=20)
+    assert len(res) == 2 and res[0]["angle"] != res[1]["angle"]
+    assert res[0]["loss"].shape == (400,)  # the histogram data of the same run
+
+
+def test_tolerance_changes_the_collapsed_fraction():
+    loose = gd.collapse_fractions(np.random.default_rng(1), 10.0, 1.0, inits=50, tests=50, tolerance=0.2)["angle"]
+    tight = gd.collapse_fractions(np.random.default_rng(1), 10.0, 1.0, inits=50, tests=50, tolerance=0.01)["angle"]
+    assert loose > tight + 0.3
+
+
+def test_grid_prediction_and_equal_product_test():
+    rng = np.random.default_rng(2)
+    lambdas, etas = [10.0, 100.0, 1000.0], [0.01, 0.1, 1.0, 60.0]
+    grid = gd.collapse_grid(rng, lambdas, etas, inits=200, tests=100)
+    assert grid["angle"].shape == (3, 4) and set(grid["per_init"]) == {(lam, eta) for lam in lambdas for eta in etas}
+    model = gd.predicted_grid(lambdas, etas, rng)
+    assert gd.prediction_error(grid["angle"], model["predicted"], lambdas, etas) < 0.06
+    np.testing.assert_array_equal(gd.converging(etas), [True, True, True, False])
+    test = gd.equal_product_test(grid["per_init"], lambdas, etas)
+    # equal products below saturation: (100, 0.01)~(10, 0.1), (1000, 0.01)~(100, 0.1)~(10, 1), (1000, 0.1)~(100, 1)
+    assert len(test["pairs"]) == 5 and all(eta < 25 for pair in test["pairs"] for _, eta in pair)
+    assert test["only_product"] is True  # eta ||w0||^2 <= 0.02: the product rule holds
+    assert gd.equal_product_test(grid["per_init"], [10.0], [1.0])["only_product"] is None
+
+
+def test_rank_correlation_sees_growth_and_flatness():
+    rng = np.random.default_rng(3)
+    rho, p = gd.rank_correlation([1.0, 2.0, 3.0], [rng.random(50) + i for i in range(3)])
+    assert rho > 0.8 and p < 1e-10
+    rho, p = gd.rank_correlation([1.0, 2.0, 3.0], [rng.random(50) for _ in range(3)])
+    assert abs(rho) < 0.3 and p > 1e-3
+
+
+def test_three_matrix_reading_collapses_partly_at_small_eta():
+    rng = np.random.default_rng(4)
+    small = gd.collapse_fractions(rng, 1.0, 0.001, inits=200, tests=100, reading="three")["angle"]
+    large = gd.collapse_fractions(rng, 1000.0, 0.001, inits=200, tests=100, reading="three")
+    assert small < 0.1 and 0.3 < large["angle"] < 0.7 and large["overflow"] == 0.0
+
+
 @pytest.mark.parametrize("call,match", [
-    (lambda: gd.train_single(np.eye(2), 0.0, 1.0), "lam must be a finite number > 0"),
-    (lambda: gd.train_single(np.eye(2), 1.0, -1.0), "eta must be a finite number > 0"),
+    (lambda: gd.train_single(np.eye(2), 0.0, 1.0), r"lam must be a number in \(0, inf\)"),
+    (lambda: gd.train_single(np.eye(2), 1.0, -1.0), r"eta must be a number in \(0, inf\)"),
+    (lambda: gd.train_single(np.eye(2), float("nan"), 1.0), "lam must be a finite number"),
+    (lambda: gd.train_single(np.eye(2), "3", 1.0), "lam must be a finite number"),
     (lambda: gd.train_single(np.eye(3), 1.0, 1.0), r"G0 must have shape \(B, 2, 2\)"),
+    (lambda: gd.train_single([[1, 2], [3, "a"]], 1.0, 1.0), "G0 must be an array of numbers"),
     (lambda: gd.train_single(np.eye(2), 1.0, 1.0, T=0), "T must be an integer >= 1"),
+    (lambda: gd.train_single(np.eye(2), 1.0, 1.0, T="5"), "T must be an integer >= 1"),
     (lambda: gd.collapse_fractions(np.random.default_rng(0), 1.0, 1.0, inits=1, tests=1, reading="x"),
      "reading must be"),
+    (lambda: gd.collapse_fractions(np.random.default_rng(0), 1.0, 1.0, inits=-1, tests=1), "inits must be an integer"),
+    (lambda: gd.collapse_fractions(np.random.default_rng(0), 1.0, 1.0, inits="3", tests=1), "inits must be an integer"),
+    (lambda: gd.collapse_fractions(np.random.default_rng(0), 1.0, 1.0, inits=1, tests=1, tolerance=0.7),
+     r"tolerance must be a number in \(0, 0.5\)"),
+    (lambda: gd.collapse_fractions(0, 1.0, 1.0, inits=1, tests=1), "rng must be a numpy.random.Generator"),
+    (lambda: gd.step_factor(-1.0), "eta must be > 0"),
+    (lambda: gd.control_parameter(float("nan"), 1.0), "lam must contain only finite numbers"),
+    (lambda: gd.predicted_collapse_fraction(1.0, 0.0, np.random.default_rng(0), samples=0), "samples must be an integer"),
+    (lambda: gd.predicted_collapse_fraction([1.0, 2.0], [0.0, 0.1, 0.2], np.random.default_rng(0)), "beta must be"),
+    (lambda: gd.sweep(np.random.default_rng(0), [(1.0, 0.0)], inits=1, tests=1), r"settings\[0\] eta"),
+    (lambda: gd.collapse_grid(np.random.default_rng(0), "abc", [1.0], inits=1, tests=1), "lambdas must be a non-empty list"),
+    (lambda: gd.collapse_grid(np.random.default_rng(0), [], [1.0], inits=1, tests=1), "lambdas must be a non-empty list"),
+    (lambda: gd.prediction_error(np.zeros((2, 2)), np.zeros((2, 3)), [10.0, 20.0], [1.0, 2.0]), "must have shape"),
+    (lambda: gd.equal_product_pvalues({}, [((1.0, 1.0), (10.0, 0.1))]), "was not run"),
+    (lambda: gd.rank_correlation([1.0, 2.0], [[0.1]]), "per_group must have one entry per value"),
 ])
 def test_gradient_descent_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
