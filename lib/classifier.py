@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lib._validate import check_generator, check_int
+from lib._validate import check_generator, check_int, check_real
 
 Params = dict[str, np.ndarray]
 
@@ -32,10 +32,23 @@ def init_params(rng: np.random.Generator, n_in: int, n_hidden: int, n_out: int) 
             "W2": rng.standard_normal((n_hidden, n_out)) * np.sqrt(2.0 / n_hidden), "b2": np.zeros(n_out)}
 
 
+def _check_params(params) -> Params:
+    keys = ("W1", "b1", "W2", "b2")
+    if not isinstance(params, dict) or any(k not in params for k in keys):
+        raise ValueError(f"params must be a dict with keys {list(keys)} (from init_params)")
+    return params
+
+
 def _check_xy(params: Params, X, y=None):
-    X = np.asarray(X, dtype=float)
+    params = _check_params(params)
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("X must be a 2-D array of numbers") from None
     if X.ndim != 2 or X.shape[1] != params["W1"].shape[0]:
         raise ValueError(f"X must have shape (N, {params['W1'].shape[0]}); got {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X must contain only finite numbers")
     if y is None:
         return X, None
     y = np.asarray(y)
@@ -48,6 +61,10 @@ def _check_xy(params: Params, X, y=None):
 def logits(params: Params, X) -> np.ndarray:
     """Class scores, shape (N, classes)."""
     X, _ = _check_xy(params, X)
+    return _logits(params, X)
+
+
+def _logits(params: Params, X: np.ndarray) -> np.ndarray:
     return np.maximum(X @ params["W1"] + params["b1"], 0.0) @ params["W2"] + params["b2"]
 
 
@@ -60,7 +77,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 def per_sample_loss(params: Params, X, y) -> np.ndarray:
     """Cross-entropy of each sample, ``-log softmax(logits)[y]``."""
     X, y = _check_xy(params, X, y)
-    z = logits(params, X)
+    z = _logits(params, X)
     z = z - z.max(axis=1, keepdims=True)
     return np.log(np.exp(z).sum(axis=1)) - z[np.arange(len(y)), y]
 
@@ -68,6 +85,10 @@ def per_sample_loss(params: Params, X, y) -> np.ndarray:
 def loss_and_grads(params: Params, X, y) -> tuple[float, Params, np.ndarray]:
     """Mean loss, its parameter gradients, and the gradient of each sample's loss w.r.t. its input."""
     X, y = _check_xy(params, X, y)
+    return _loss_and_grads(params, X, y)
+
+
+def _loss_and_grads(params: Params, X: np.ndarray, y: np.ndarray) -> tuple[float, Params, np.ndarray]:
     pre = X @ params["W1"] + params["b1"]
     h = np.maximum(pre, 0.0)
     p = _softmax(h @ params["W2"] + params["b2"])
@@ -80,14 +101,16 @@ def loss_and_grads(params: Params, X, y) -> tuple[float, Params, np.ndarray]:
 
 
 def input_gradient(params: Params, X, y) -> np.ndarray:
-    """``d loss_n / d X_n`` for every sample: the attack direction."""
-    return loss_and_grads(params, X, y)[2]
+    """``d loss_n / d X_n`` for every sample: the attack direction (Zhang & Meng's attack operator
+    applied to the loss, Chapter 9)."""
+    X, y = _check_xy(params, X, y)
+    return _loss_and_grads(params, X, y)[2]
 
 
 def accuracy(params: Params, X, y) -> float:
     """Fraction of samples whose largest logit is the true label."""
     X, y = _check_xy(params, X, y)
-    return float(np.mean(np.argmax(logits(params, X), axis=1) == y))
+    return float(np.mean(np.argmax(_logits(params, X), axis=1) == y))
 
 
 def train_epoch(params: Params, velocity: Params, X, y, rng: np.random.Generator, *, lr: float = 0.05,
@@ -95,11 +118,16 @@ def train_epoch(params: Params, velocity: Params, X, y, rng: np.random.Generator
     """One epoch of minibatch SGD with momentum, in place; returns the mean training loss."""
     rng = check_generator("rng", rng)
     X, y = _check_xy(params, X, y)
+    lr = check_real("lr", lr, low=0.0, open_low=True)
+    momentum = check_real("momentum", momentum, low=0.0, high=1.0, open_high=True)
+    batch_size = check_int("batch_size", batch_size, low=1)
+    if not isinstance(velocity, dict) or any(np.shape(velocity.get(k)) != np.shape(v) for k, v in params.items()):
+        raise ValueError("velocity must be a dict with the keys and shapes of params (zeros to start)")
     order = rng.permutation(len(y))
     losses = []
     for start in range(0, len(y), batch_size):
         idx = order[start:start + batch_size]
-        loss, grads, _ = loss_and_grads(params, X[idx], y[idx])
+        loss, grads, _ = _loss_and_grads(params, X[idx], y[idx])
         for key in params:
             velocity[key] = momentum * velocity[key] - lr * grads[key]
             params[key] += velocity[key]
@@ -111,19 +139,23 @@ def pgd_attack(params: Params, X, y, *, eps: float, step: float, steps: int, low
                high: float = 1.0) -> np.ndarray:
     """Projected gradient ascent on the loss in the L-infinity ball of radius ``eps`` (Madry et al.),
     starting at the clean input, clipped to the pixel range ``[low, high]``."""
-    if not eps > 0 or not step > 0:
-        raise ValueError(f"eps and step must be > 0; got eps={eps}, step={step}")
+    eps = check_real("eps", eps, low=0.0, open_low=True)
+    step = check_real("step", step, low=0.0, open_low=True)
     steps = check_int("steps", steps, low=1)
+    low = check_real("low", low)
+    high = check_real("high", high)
+    if not low < high:
+        raise ValueError(f"the pixel range must satisfy low < high; got low = {low}, high = {high}")
     X, y = _check_xy(params, X, y)
     X_adv = X.copy()
     for _ in range(steps):
-        X_adv = X_adv + step * np.sign(input_gradient(params, X_adv, y))
+        X_adv = X_adv + step * np.sign(_loss_and_grads(params, X_adv, y)[2])
         X_adv = np.clip(np.clip(X_adv, X - eps, X + eps), low, high)
     return X_adv
 
 
 def scale_logits(params: Params, factor: float) -> Params:
     """The same classifier with every logit multiplied by ``factor`` (same predictions)."""
-    if not factor > 0:
-        raise ValueError(f"factor must be > 0; got {factor}")
+    params = _check_params(params)
+    factor = check_real("factor", factor, low=0.0, open_low=True)
     return {**params, "W2": params["W2"] * factor, "b2": params["b2"] * factor}

@@ -18,10 +18,9 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.axes import Axes
 from scipy import stats
 
-from lib._validate import check_generator, check_int, check_probability, check_vector
+from lib._validate import check_counts, check_generator, check_int, check_fraction, check_real, check_vector
 
 #: Largest number of Gaussian entries drawn at once by :func:`sample_hamming_counts`.
 _CHUNK_ENTRIES = 4_000_000
@@ -42,8 +41,10 @@ def signed_projection(V: np.ndarray, w) -> np.ndarray:
     [1, -1]
     """
     V = np.asarray(V, dtype=float)
-    if V.ndim != 2:
-        raise ValueError(f"V must be a 2-D array (n, dim); got shape {V.shape}")
+    if V.ndim != 2 or V.size == 0:
+        raise ValueError(f"V must be a non-empty 2-D array (n, dim); got shape {V.shape}")
+    if not np.all(np.isfinite(V)):
+        raise ValueError("V must contain only finite numbers")
     w = check_vector("w", w, dim=V.shape[1])
     return np.where(V @ w >= 0, 1, -1).astype(np.int8)
 
@@ -70,7 +71,7 @@ def pair_at_angle(rng: np.random.Generator, dim: int, theta0: float) -> tuple[np
     """
     rng = check_generator("rng", rng)
     dim = check_int("dim", dim, low=2)
-    theta0 = float(check_probability("theta0", theta0))
+    theta0 = float(check_fraction("theta0", theta0))
     w = rng.standard_normal(dim)
     w /= np.linalg.norm(w)
     u = rng.standard_normal(dim)
@@ -149,10 +150,18 @@ def _hamming_counts(rng, n_pool: int, n_keep: int, w, w2, trials: int) -> np.nda
 
 
 def binomial_gof(counts, n: int, theta0: float, min_expected: float = 5.0) -> tuple[float, int, float]:
-    """Pearson chi-square goodness of fit of ``counts`` to ``Bin(n, theta0)``.
+    """Pearson chi-square goodness of fit of ``counts`` to ``Bin(n, theta0)`` (Eq. 13, Chapter 2).
 
     Neighbouring outcomes are pooled from both tails until every bin expects at
     least ``min_expected`` observations, so the chi-square approximation holds.
+
+    Raises
+    ------
+    ValueError
+        for counts that are not whole numbers in ``[0, n]``, a ``min_expected`` that is not
+        a finite positive number, and when everything pools into a single bin (too few
+        counts, or ``theta0`` in {0, 1}): a test with zero degrees of freedom has no
+        p-value, and reporting a perfect fit there would be a lie.
 
     Returns
     -------
@@ -166,17 +175,18 @@ def binomial_gof(counts, n: int, theta0: float, min_expected: float = 5.0) -> tu
     True
     """
     n = check_int("n", n, low=1)
-    theta0 = float(check_probability("theta0", theta0))
-    counts = np.asarray(counts)
-    if counts.ndim != 1 or counts.size == 0:
-        raise ValueError("counts must be a non-empty 1-D array of Hamming counts")
-    if np.any((counts < 0) | (counts > n)):
-        raise ValueError(f"counts must lie in [0, {n}]")
-    observed = np.bincount(counts.astype(np.int64), minlength=n + 1).astype(float)
+    theta0 = float(check_fraction("theta0", theta0))
+    counts = check_counts("counts", counts, high=n, min_ndim=1)
+    if counts.ndim != 1:
+        raise ValueError(f"counts must be a 1-D array of Hamming counts; got shape {counts.shape}")
+    min_expected = check_real("min_expected", min_expected, low=0.0, open_low=True)
+    observed = np.bincount(counts, minlength=n + 1).astype(float)
     expected = stats.binom.pmf(np.arange(n + 1), n, theta0) * counts.size
     obs_bins, exp_bins = _pool_bins(observed, expected, min_expected)
     if len(obs_bins) < 2:
-        return 0.0, 0, 1.0
+        raise ValueError(f"binomial_gof: with {counts.size} counts, n = {n}, theta0 = {theta0:g} and "
+                         f"min_expected = {min_expected:g} every outcome pools into one bin; the test has "
+                         f"no degrees of freedom (use more counts, a smaller min_expected, or theta0 in (0, 1))")
     statistic = float(np.sum((obs_bins - exp_bins) ** 2 / exp_bins))
     dof = len(obs_bins) - 1
     return statistic, dof, float(stats.chi2.sf(statistic, dof))
@@ -202,19 +212,3 @@ def _pool_bins(observed: np.ndarray, expected: np.ndarray, min_expected: float):
             obs_bins.append(acc_o)
             exp_bins.append(acc_e)
     return np.array(obs_bins), np.array(exp_bins)
-
-
-def plot_pmf_comparison(ax: Axes, counts, n: int, theta0: float, label: str = "") -> Axes:
-    """Empirical distribution of Hamming counts (bars) against ``Bin(n, theta0)`` (dots)."""
-    counts = np.asarray(counts)
-    support = np.arange(n + 1)
-    freq = np.bincount(counts, minlength=n + 1) / counts.size
-    ax.bar(support, freq, width=1.0, color="C0", alpha=0.5, label="measured")
-    ax.plot(support, stats.binom.pmf(support, n, theta0), "o", ms=3, color="C3", label=rf"Bin($n$, $\theta_0$)")
-    lo, hi = stats.binom.ppf([1e-4, 1 - 1e-4], n, theta0)
-    ax.set_xlim(lo - 1, hi + 1)
-    ax.set_xlabel("Hamming count x")
-    ax.set_ylabel("probability")
-    ax.set_title(label or rf"$n$={n}, $\theta_0$={theta0:g}", fontsize="medium")
-    ax.legend(fontsize="small")
-    return ax

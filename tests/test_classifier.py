@@ -65,11 +65,32 @@ def test_logit_scaling_keeps_predictions():
                                   np.argmax(clf.logits(clf.scale_logits(params, 4.0), X), 1))
 
 
+P = clf.init_params(np.random.default_rng(0), 3, 2, 2)
+
+
 @pytest.mark.parametrize("call,match", [
     (lambda: clf.accuracy(clf.init_params(np.random.default_rng(0), 3, 2, 2), np.ones((4, 5)), np.zeros(4, int)),
      r"X must have shape \(N, 3\)"),
     (lambda: clf.accuracy(clf.init_params(np.random.default_rng(0), 3, 2, 2), np.ones((4, 3)), np.full(4, 5)),
      r"y must hold 4 integer labels in \[0, 1\]"),
+    (lambda: clf.pgd_attack(P, np.ones((4, 3)), np.zeros(4, int), eps=-0.1, step=0.1, steps=2),
+     "eps must be a finite number > 0"),
+    (lambda: clf.pgd_attack(P, np.ones((4, 3)), np.zeros(4, int), eps=np.nan, step=0.1, steps=2),
+     "eps must be a finite number > 0"),
+    (lambda: clf.pgd_attack(P, np.ones((4, 3)), np.zeros(4, int), eps=0.1, step=0.1, steps="3"),
+     "steps must be an integer >= 1"),
+    (lambda: clf.pgd_attack(P, np.ones((4, 3)), np.zeros(4, int), eps=0.1, step=0.1, steps=2, low=1, high=0),
+     "low < high"),
+    (lambda: clf.scale_logits(P, "4"), "factor must be a finite number > 0"),
+    (lambda: clf.scale_logits({"W1": 1}, 4.0), "params must be a dict with keys"),
+    (lambda: clf.train_epoch(P, {}, np.ones((4, 3)), np.zeros(4, int), np.random.default_rng(0)),
+     "velocity must be a dict"),
+    (lambda: clf.train_epoch(P, {k: 0 * v for k, v in P.items()}, np.ones((4, 3)), np.zeros(4, int),
+                             np.random.default_rng(0), batch_size=0), "batch_size must be an integer >= 1"),
+    (lambda: clf.train_epoch(P, {k: 0 * v for k, v in P.items()}, np.ones((4, 3)), np.zeros(4, int),
+                             np.random.default_rng(0), lr=np.inf), "lr must be a finite number > 0"),
+    (lambda: clf.init_params(np.random.default_rng(0), "3", 2, 2), "n_in must be an integer >= 1"),
+    (lambda: clf.logits(P, np.full((2, 3), np.nan)), "X must contain only finite numbers"),
 ])
 def test_bad_input(call, match):
     if match is None:

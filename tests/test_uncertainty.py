@@ -78,6 +78,22 @@ def test_normalise_gives_unit_norm():
     (lambda: un.packet_stats(np.linspace(0, 1, 10), np.ones(9)), "psi must have 10 samples"),
     (lambda: un.packet_stats(np.linspace(0, 1, 10), np.zeros(10)), "psi must not be identically zero"),
     (lambda: un.packet_stats(np.linspace(1, 0, 10), np.ones(10)), "x must be strictly increasing"),
+    (lambda: un.packet_stats(np.linspace(0, 1, 10), np.ones(10), np.ones(9)), "dpsi must be finite with the shape"),
+    (lambda: un.monte_carlo_stats(np.cos, np.sin, 1.0, 0.0, np.random.default_rng(0), 10), "a < b"),
+    (lambda: un.monte_carlo_stats(np.cos, np.sin, np.nan, 1.0, np.random.default_rng(0), 10),
+     "a must be a finite number"),
+    (lambda: un.monte_carlo_stats(np.cos, np.sin, 0.0, "1", np.random.default_rng(0), 10), "b must be a finite number"),
+    (lambda: un.monte_carlo_stats(np.cos, np.sin, 0.0, 1.0, np.random.default_rng(0), "10"),
+     "samples must be an integer >= 2"),
+    (lambda: un.monte_carlo_stats("cos", np.sin, 0.0, 1.0, np.random.default_rng(0), 10), "func must be a function"),
+    (lambda: un.monte_carlo_stats(np.cos, np.sin, 0.0, 1.0, 0, 10), "rng must be a numpy.random.Generator"),
+    (lambda: un.monte_carlo_stats(lambda u: 0 * u, np.sin, 0.0, 1.0, np.random.default_rng(0), 10),
+     "func must not vanish"),
+    (lambda: un.slice_stats(np.sum, np.sum, np.zeros(4), [5], np.linspace(0, 1, 11)),
+     r"pixels must be a non-empty 1-D array of integer indices in \[0, 3\]"),
+    (lambda: un.slice_stats(np.sum, np.sum, np.zeros(4), [1], np.linspace(1, 0, 11)), "grid must be strictly"),
+    (lambda: un.delta_x_delta_p({"sigma_x": np.ones(3)}), "stats must be a dict"),
+    (lambda: un.delta_p_paper([]), "stats must be a dict"),
 ])
 def test_bad_input(call, match):
     if match is None:
