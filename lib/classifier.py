@@ -159,3 +159,195 @@ def scale_logits(params: Params, factor: float) -> Params:
     params = _check_params(params)
     factor = check_real("factor", factor, low=0.0, open_low=True)
     return {**params, "W2": params["W2"] * factor, "b2": params["b2"] * factor}
+
+
+def load_dataset(name: str, rng: np.random.Generator, *, mnist_dir=None, max_train: int | None = None,
+                 max_test: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Chapter 9's data: ``"digits"`` (scikit-learn's bundled 8 x 8 digits) or ``"mnist"`` (IDX files).
+
+    Both come with pixels in [0, 1], so the PGD settings of Zhang & Meng's Fig. 2 carry over.
+    ``mnist_dir`` defaults to ``data/mnist``; ``max_train``/``max_test`` keep a seeded subset
+    (MNIST only). Returns ``(X_train, y_train, X_test, y_test)``.
+    """
+    from lib import data, paths
+
+    rng = check_generator("rng", rng)
+    if name == "digits":
+        return data.load_digits_dataset(rng)
+    if name == "mnist":
+        max_train = None if max_train is None else check_int("max_train", max_train, low=1)
+        max_test = None if max_test is None else check_int("max_test", max_test, low=1)
+        return data.load_mnist(mnist_dir or paths.DATA_DIR / "mnist", rng, max_train=max_train, max_test=max_test)
+    raise ValueError(f"name must be 'digits' or 'mnist'; got {name!r}")
+
+
+def train_history(rng: np.random.Generator, X_train, y_train, X_test, y_test, *, hidden: int, epochs: int,
+                  lr: float, batch_size: int, attacks: dict, target_class: int, slice_points: int):
+    """Train a fresh network and record, before training and after every epoch, what Zhang & Meng's
+    Fig. 2 plots (Chapter 9): test accuracy, robust accuracy under each PGD attack, and Delta X,
+    Delta P of ``target_class`` by the 1-D slice estimate (suppl. Sec. 2.1, Eq. 23) through the
+    mean training image.
+
+    Parameters
+    ----------
+    attacks : dict
+        ``name -> (eps, step, steps)``; each gives a history entry ``name`` (robust accuracy).
+    slice_points : int
+        Grid points per pixel slice over [0, 1].
+
+    Returns
+    -------
+    params : dict
+        The final network.
+    history : dict of numpy.ndarray, each of length ``epochs + 1`` (epoch 0 is the untrained net)
+        ``epoch``, ``test``, one key per attack, ``dX``, ``dP`` (the ``||psi'||`` convention),
+        ``dP_paper`` (the paper's ``d/dx`` over pixels with a non-negative "variance"),
+        ``bound_holds`` (fraction of pixels with ``sigma_x ||psi'|| >= 1/2``) and
+        ``paper_negative`` (fraction of pixels whose paper "variance" is negative).
+    final_stats : dict
+        :func:`lib.uncertainty.slice_stats` of the final network, per pixel.
+    """
+    from lib import uncertainty
+
+    rng = check_generator("rng", rng)
+    X_train, y_train = _check_data(X_train, y_train, "X_train", "y_train")
+    X_test, y_test = _check_data(X_test, y_test, "X_test", "y_test")
+    n_classes = int(max(y_train.max(), y_test.max())) + 1
+    hidden = check_int("hidden", hidden, low=1)
+    epochs = check_int("epochs", epochs, low=1)
+    target_class = check_int("target_class", target_class, low=0, high=n_classes - 1)
+    attacks = _check_attacks(attacks)
+    x_base = X_train.mean(axis=0)
+    params = init_params(rng, X_train.shape[1], hidden, n_classes)
+    velocity = {key: np.zeros_like(value) for key, value in params.items()}
+    rows = []
+    for epoch in range(epochs + 1):
+        if epoch:
+            train_epoch(params, velocity, X_train, y_train, rng, lr=lr, batch_size=batch_size)
+        st = uncertainty.class_slice_stats(params, x_base, target_class, slice_points)
+        row = {"epoch": epoch, "test": accuracy(params, X_test, y_test)}
+        for name, (eps, step, steps) in attacks.items():
+            row[name] = accuracy(params, pgd_attack(params, X_test, y_test, eps=eps, step=step, steps=steps), y_test)
+        row["dX"], row["dP"] = uncertainty.delta_x_delta_p(st)
+        row["dP_paper"] = uncertainty.delta_p_paper(st)[0]
+        row["bound_holds"] = float(np.mean(st["sigma_x"] * st["sigma_p_hermitian"] >= 0.5))
+        row["paper_negative"] = float(np.mean(st["paper_variance_p"] < 0))
+        rows.append(row)
+    history = {key: np.array([row[key] for row in rows]) for key in rows[0]}
+    return params, history, st
+
+
+def history_table(history: dict, every: int) -> str:
+    """Chapter 9's printed training table: every ``every``-th epoch of :func:`train_history`'s record
+    (test and robust accuracies, Delta X, Delta P in both conventions, pixel fractions)."""
+    every = check_int("every", every, low=1)
+    lines = ["epoch  test acc  robust (eps 8/255)  robust (eps 0.1)   Delta X   Delta P   Delta P (paper)   "
+             "pixels with bound   paper var < 0"]
+    for e in range(0, len(history["epoch"]), every):
+        lines.append(f"{history['epoch'][e]:5d}  {history['test'][e]:8.4f}  {history['robust'][e]:18.4f}  "
+                     f"{history['robust_fig1'][e]:16.4f}  {history['dX'][e]:8.4f}  {history['dP'][e]:8.4f}  "
+                     f"{history['dP_paper'][e]:15.4f}  {history['bound_holds'][e]:18.4f}  "
+                     f"{history['paper_negative'][e]:13.4f}")
+    return "\n".join(lines)
+
+
+def estimate_seconds(p: dict) -> float:
+    """Rough run time of Chapter 9 on a 2-core machine for its parameters ``p`` (a
+    :func:`lib.params.check` cost estimate): fixed work on the test functions and Monte Carlo, plus
+    per epoch one pass of training, two PGD attacks and one slice estimate per pixel. Calibrated
+    so the committed digits run (about 7 s) is overestimated about twofold."""
+    digits = p["dataset"] == "digits"
+    pixels = 64 if digits else 784
+    n_train = 1258 if digits else p["mnist_max_train"]
+    n_test = 539 if digits else p["mnist_max_test"]
+    per_epoch = 3e-9 * p["hidden"] * pixels * (n_train + 4 * p["pgd_steps"] * n_test + pixels * p["slice_points"])
+    fixed = 3 + 1e-6 * p["line_points"] + 2e-7 * sum(p["mc_samples"]) * p["mc_replicates"]
+    return float(fixed + (p["epochs"] + 6) * per_epoch)
+
+
+def untrained_networks(seed: int, n_in: int, hidden: int, n_out: int, weight_scales) -> list[tuple[float, Params]]:
+    """Chapter 9's control: one initialisation (``default_rng(seed)``) with every weight and bias
+    multiplied by each of ``weight_scales``; returns ``(scale, params)`` pairs."""
+    seed = check_int("seed", seed, low=0)
+    scales = [check_real(f"weight_scales[{i}]", s, low=0.0, open_low=True) for i, s in enumerate(weight_scales)]
+    out = []
+    for s in scales:
+        p0 = init_params(np.random.default_rng(seed), n_in, hidden, n_out)
+        out.append((s, {key: value * s for key, value in p0.items()}))
+    return out
+
+
+def learning_phase_end(test_accuracy, tolerance: float = 0.01) -> int:
+    """End of the learning phase (Chapter 9; the initial "kick" Zhang & Meng describe for Fig. 2E).
+
+    The plateau level is the median test accuracy over the second half of the run; the learning
+    phase ends at the first epoch from which test accuracy never again falls more than
+    ``tolerance`` below that level. Correlations over all epochs are dominated by the rise from
+    chance before this epoch, so trade-offs are tested after it. The median makes the rule
+    insensitive to a single lucky epoch.
+
+    Examples
+    --------
+    >>> learning_phase_end([0.1, 0.5, 0.95, 0.97, 0.965, 0.97, 0.99, 0.97], tolerance=0.01)
+    3
+    """
+    acc = _check_record("test_accuracy", test_accuracy)
+    tolerance = check_real("tolerance", tolerance, low=0.0)
+    level = float(np.median(acc[acc.size // 2:]))
+    below = np.flatnonzero(acc < level - tolerance)
+    return int(below[-1] + 1) if below.size else 0
+
+
+def _check_record(name: str, values) -> np.ndarray:
+    """A finite 1-D array with at least two entries (a per-epoch record)."""
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1 or arr.size < 2 or not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be a finite 1-D array of at least 2 values; got shape {arr.shape}")
+    return arr
+
+
+def trade_off_after_learning(history: dict, robust_key: str, tolerance: float = 0.01) -> dict[str, float]:
+    """The accuracy-robustness trade-off of Zhang & Meng's Fig. 2A, tested after the learning phase.
+
+    From :func:`learning_phase_end` on, returns the first epoch of that phase (``start``), the
+    correlation of test and robust accuracy over it (``corr``; a trade-off makes it negative), and
+    the change of each accuracy from the first to the last epoch of the phase, each measured as the
+    mean of up to 5 epochs at either end (``test_change``, ``robust_change``).
+    """
+    if not isinstance(history, dict) or "test" not in history or robust_key not in history:
+        raise ValueError(f"history must be a train_history dict with keys 'test' and {robust_key!r}")
+    test = _check_record("history['test']", history["test"])
+    robust = _check_record(f"history[{robust_key!r}]", history[robust_key])
+    start = learning_phase_end(test, tolerance)
+    if test.size - start < 3:
+        raise ValueError(f"the phase after learning (from epoch {start}) has fewer than 3 epochs; train longer")
+    t, r = test[start:], robust[start:]
+    edge = min(5, t.size // 2)
+    return {"start": start, "corr": float(np.corrcoef(t, r)[0, 1]),
+            "test_change": float(t[-edge:].mean() - t[:edge].mean()),
+            "robust_change": float(r[-edge:].mean() - r[:edge].mean())}
+
+
+def _check_data(X, y, x_name: str, y_name: str):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[0] == 0 or not np.all(np.isfinite(X)):
+        raise ValueError(f"{x_name} must be a finite non-empty 2-D array (samples, pixels); got shape {X.shape}")
+    if y.shape != (X.shape[0],) or not np.issubdtype(y.dtype, np.integer) or np.any(y < 0):
+        raise ValueError(f"{y_name} must hold {X.shape[0]} non-negative integer labels")
+    return X, y
+
+
+def _check_attacks(attacks) -> dict:
+    if not isinstance(attacks, dict) or not attacks:
+        raise ValueError("attacks must be a non-empty dict name -> (eps, step, steps)")
+    out = {}
+    for name, spec in attacks.items():
+        if name in ("epoch", "test", "dX", "dP", "dP_paper", "bound_holds", "paper_negative"):
+            raise ValueError(f"attacks: the name {name!r} is taken by another history entry")
+        if not isinstance(spec, (tuple, list)) or len(spec) != 3:
+            raise ValueError(f"attacks[{name!r}] must be (eps, step, steps); got {spec!r}")
+        out[name] = (check_real(f"attacks[{name!r}] eps", spec[0], low=0.0, open_low=True),
+                     check_real(f"attacks[{name!r}] step", spec[1], low=0.0, open_low=True),
+                     check_int(f"attacks[{name!r}] steps", spec[2], low=1))
+    return out

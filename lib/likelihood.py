@@ -196,6 +196,17 @@ def eq9_abs_errors(rng: np.random.Generator, n: int, theta0: float, N: int, repl
     return np.abs(eq9_average(counts, n, theta0) - binary_entropy(theta0))
 
 
+def eq9_error_table(rng: np.random.Generator, n: int, theta0: float, N_values, replicates: int):
+    """Chapter 1's Eq. 9 convergence: for each ``N`` in ``N_values``, the mean over ``replicates``
+    data sets of ``|Eq. 9 average - H2(theta0)|`` (:func:`eq9_abs_errors`) and its central-limit
+    prediction (:func:`eq9_expected_abs_error`). Returns ``(measured, predicted)`` arrays."""
+    N_values = [check_int(f"N_values[{i}]", N, low=1) for i, N in enumerate(N_values)]
+    if not N_values:
+        raise ValueError("N_values must hold at least one data-set size")
+    measured = np.array([eq9_abs_errors(rng, n, theta0, N, replicates).mean() for N in N_values])
+    return measured, eq9_expected_abs_error(n, theta0, N_values)
+
+
 def eq9_expected_abs_error(n: int, theta0: float, N) -> np.ndarray:
     """Central-limit prediction of the mean absolute error of Eq. 9.
 

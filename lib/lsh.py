@@ -149,6 +149,68 @@ def _hamming_counts(rng, n_pool: int, n_keep: int, w, w2, trials: int) -> np.nda
     return counts
 
 
+def single_hash_fractions(rng: np.random.Generator, n: int, angles, dim: int) -> np.ndarray:
+    """For each ``theta0`` in ``angles``: a fresh random pair at that angle, hashed once with ``n`` bits;
+    returns the observed fractions ``x / n`` (Chapter 2: Eq. 11 holds in expectation, not per hash)."""
+    rng = check_generator("rng", rng)
+    n = check_int("n", n, low=1)
+    dim = check_int("dim", dim, low=2)
+    angles = np.asarray(check_fraction("angles", angles), dtype=float).reshape(-1)
+    out = np.empty(angles.size)
+    for j, t in enumerate(angles):
+        a, b = pair_at_angle(rng, dim=dim, theta0=float(t))
+        out[j] = _hamming_counts(rng, n, n, a, b, 1)[0] / n
+    return out
+
+
+def fraction_in_binomial_band(angles, fractions, n: int, z: float = 1.96) -> float:
+    """Fraction of single-hash fractions inside ``theta0 +- z sqrt(theta0 (1-theta0)/n)``, widened by
+    half a count for the discreteness of ``x`` (Chapter 2)."""
+    n = check_int("n", n, low=1)
+    z = check_real("z", z, low=0.0, open_low=True)
+    angles = np.asarray(check_fraction("angles", angles), dtype=float)
+    fractions = np.asarray(check_fraction("fractions", fractions), dtype=float)
+    if angles.shape != fractions.shape or angles.size == 0:
+        raise ValueError("angles and fractions must be non-empty arrays of the same shape")
+    return float(np.mean(np.abs(fractions - angles) <= z * np.sqrt(angles * (1 - angles) / n) + 0.5 / n))
+
+
+def gof_table(rng: np.random.Generator, n: int, trials: int, dims, theta0_values):
+    """Chapter 2's test of Eqs. 11 and 13: for every (dimension, theta0), ``trials`` hashes of a fresh
+    pair, the chi-square fit to ``Bin(n, theta0)`` (:func:`binomial_gof`), the mean estimate
+    ``theta_hat = mean(x)/n`` and its z-score against ``theta0``.
+
+    Returns
+    -------
+    table : dict of numpy.ndarray
+        ``dim``, ``theta0``, ``chi2``, ``dof``, ``pvalue``, ``theta_hat``, ``z`` (one entry per row,
+        dimensions outer, angles inner).
+    samples : dict
+        ``(dim, theta0) -> counts``.
+    """
+    rng = check_generator("rng", rng)
+    n = check_int("n", n, low=1)
+    trials = check_int("trials", trials, low=1)
+    dims = [check_int(f"dims[{i}]", d, low=2) for i, d in enumerate(dims)]
+    thetas = [float(check_fraction(f"theta0_values[{i}]", t, open_low=True, open_high=True))
+              for i, t in enumerate(theta0_values)]
+    if not dims or not thetas:
+        raise ValueError("dims and theta0_values must be non-empty")
+    rows, samples = [], {}
+    for dim in dims:
+        for t in thetas:
+            a, b = pair_at_angle(rng, dim=dim, theta0=t)
+            x = _hamming_counts(rng, n, n, a, b, trials)
+            stat, dof, pvalue = binomial_gof(x, n, t)
+            theta_hat = x.mean() / n
+            se = np.sqrt(t * (1 - t) / (n * trials))
+            rows.append((dim, t, stat, dof, pvalue, theta_hat, (theta_hat - t) / se))
+            samples[dim, t] = x
+    keys = ("dim", "theta0", "chi2", "dof", "pvalue", "theta_hat", "z")
+    table = {key: np.array([row[i] for row in rows]) for i, key in enumerate(keys)}
+    return table, samples
+
+
 def binomial_gof(counts, n: int, theta0: float, min_expected: float = 5.0) -> tuple[float, int, float]:
     """Pearson chi-square goodness of fit of ``counts`` to ``Bin(n, theta0)`` (Eq. 13, Chapter 2).
 

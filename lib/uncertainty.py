@@ -113,6 +113,51 @@ def packet_stats(x, psi, dpsi=None) -> dict[str, np.ndarray]:
     }
 
 
+def real_line_table(x) -> dict[str, dict[str, float]]:
+    """Chapter 9's check of the Heisenberg-Weyl bound on the real line: for every function of
+    :data:`TEST_FUNCTIONS` on the grid ``x``, ``sigma_x ||psi'||`` ("product"), its closed form
+    where known ("exact", else ``nan``) and the paper's "variance" of ``p = d/dx``."""
+    out = {}
+    for name, (f, df) in TEST_FUNCTIONS.items():
+        st = packet_stats(x, f(np.asarray(x, dtype=float)), df(np.asarray(x, dtype=float)))
+        out[name] = {"product": float(st["sigma_x"] * st["sigma_p_hermitian"]),
+                     "exact": float(EXACT_PRODUCTS.get(name, np.nan)),
+                     "paper_variance_p": float(st["paper_variance_p"])}
+    return out
+
+
+def interval_cases(points: int = 4001) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Packets on [0, 1] for Chapter 9's boundary-term table: name -> ``(x, psi, psi')``."""
+    points = check_int("points", points, low=5)
+    x = np.linspace(0, 1, points)
+    bump = np.exp(-(x - 0.5) ** 2 / 0.02)
+    return {"constant": (x, np.ones_like(x), np.zeros_like(x)),
+            "linear 1 + x": (x, 1 + x, np.ones_like(x)),
+            "bump exp(-(x-0.5)^2/0.02)": (x, bump, -(x - 0.5) / 0.01 * bump),
+            "ramp exp(3x)": (x, np.exp(3 * x), 3 * np.exp(3 * x))}
+
+
+def quadrature_errors(grid_sizes, mc_samples, replicates: int, rng: np.random.Generator,
+                      half_width: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
+    """``|sigma_x ||psi'|| - pi/6|`` for the sech packet on ``[-half_width, half_width]``: by the
+    trapezoid rule on grids of ``grid_sizes`` points, and by :func:`monte_carlo_stats` (the paper's
+    method) with ``mc_samples`` points, averaged over ``replicates`` runs (Chapter 9)."""
+    grid_sizes = [check_int(f"grid_sizes[{i}]", m, low=5) for i, m in enumerate(grid_sizes)]
+    mc_samples = [check_int(f"mc_samples[{i}]", m, low=2) for i, m in enumerate(mc_samples)]
+    replicates = check_int("replicates", replicates, low=1)
+    rng = check_generator("rng", rng)
+    half_width = check_real("half_width", half_width, low=0.0, open_low=True)
+    f, df = TEST_FUNCTIONS["sech"]
+    grid_err = []
+    for m in grid_sizes:
+        x = np.linspace(-half_width, half_width, m)
+        st = packet_stats(x, f(x), df(x))
+        grid_err.append(abs(float(np.prod([st[key] for key in ("sigma_x", "sigma_p_hermitian")])) - np.pi / 6))
+    mc_err = [np.mean([abs(np.prod(list(monte_carlo_stats(f, df, -half_width, half_width, rng, s).values()))
+                           - np.pi / 6) for _ in range(replicates)]) for s in mc_samples]
+    return np.array(grid_err), np.array(mc_err)
+
+
 def monte_carlo_stats(func: Callable[[np.ndarray], np.ndarray], dfunc: Callable[[np.ndarray], np.ndarray],
                       a: float, b: float, rng: np.random.Generator, samples: int) -> dict[str, float]:
     """``sigma_x`` and the Hermitian ``sigma_p`` by direct Monte Carlo on ``[a, b]`` (the paper's method).
@@ -175,6 +220,23 @@ def network_slice_stats(params, x_base, pixels, grid, label: int) -> dict[str, n
 
     return slice_stats(lambda X: classifier.per_sample_loss(params, X, labels(X)),
                        lambda X: classifier.input_gradient(params, X, labels(X)), x_base, pixels, grid)
+
+
+def class_slice_stats(params, x_base, label: int, slice_points: int) -> dict[str, np.ndarray]:
+    """Chapter 9's estimator: :func:`network_slice_stats` for every pixel, slices through ``x_base``
+    (the mean training image) over ``slice_points`` grid points on [0, 1]."""
+    slice_points = check_int("slice_points", slice_points, low=5)
+    x_base = check_grid("x_base", x_base, min_points=1)
+    return network_slice_stats(params, x_base, np.arange(x_base.size), np.linspace(0.0, 1.0, slice_points), label)
+
+
+def paper_sigma_p(stats: dict[str, np.ndarray]) -> np.ndarray:
+    """The paper's own ``sigma_p`` per pixel with ``p = d/dx`` (suppl. Eqs. 9-12):
+    ``sqrt(<p^2> - <p>^2)`` where that "variance" is non-negative, ``nan`` where it is negative
+    (an imaginary standard deviation)."""
+    _check_stats(stats, ("paper_variance_p",))
+    var = np.asarray(stats["paper_variance_p"], dtype=float)
+    return np.where(var >= 0, np.sqrt(np.abs(var)), np.nan)
 
 
 def delta_x_delta_p(stats: dict[str, np.ndarray]) -> tuple[float, float]:

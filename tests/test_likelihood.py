@@ -170,3 +170,13 @@ def test_eq7_counterexample_fraction_excludes_only_mode_points():
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_eq9_error_table_matches_single_calls():
+    measured, predicted = lk.eq9_error_table(np.random.default_rng(8), 50, 0.3, [10, 100], 40)
+    rng = np.random.default_rng(8)
+    expected = [lk.eq9_abs_errors(rng, 50, 0.3, N, 40).mean() for N in (10, 100)]
+    np.testing.assert_array_equal(measured, expected)
+    np.testing.assert_allclose(predicted, lk.eq9_expected_abs_error(50, 0.3, [10, 100]))
+    with pytest.raises(ValueError, match="N_values must hold at least one"):
+        lk.eq9_error_table(np.random.default_rng(8), 50, 0.3, [], 40)

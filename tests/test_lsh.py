@@ -157,3 +157,23 @@ def test_gof_pooling_keeps_expected_counts_large():
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_gof_table_rows_and_reproducibility():
+    table, samples = lsh.gof_table(np.random.default_rng(4), 16, 200, [2, 8], [0.25, 0.5])
+    assert list(table["dim"]) == [2, 2, 8, 8] and list(table["theta0"]) == [0.25, 0.5, 0.25, 0.5]
+    assert set(samples) == {(2, 0.25), (2, 0.5), (8, 0.25), (8, 0.5)}
+    again, _ = lsh.gof_table(np.random.default_rng(4), 16, 200, [2, 8], [0.25, 0.5])
+    for key in table:
+        np.testing.assert_array_equal(table[key], again[key])
+    with pytest.raises(ValueError, match=r"theta0_values\[0\] must lie in \(0, 1\)"):
+        lsh.gof_table(np.random.default_rng(4), 16, 200, [2], [0.0])
+
+
+def test_single_hash_fractions_scatter_in_the_band():
+    angles = np.random.default_rng(5).uniform(0, 1, 300)
+    fractions = lsh.single_hash_fractions(np.random.default_rng(6), 64, angles, 8)
+    assert 0.9 < lsh.fraction_in_binomial_band(angles, fractions, 64) <= 1.0
+    assert lsh.fraction_in_binomial_band([0.5], [0.0], 64) == 0.0
+    with pytest.raises(ValueError, match="same shape"):
+        lsh.fraction_in_binomial_band([0.5, 0.2], [0.5], 64)
