@@ -123,3 +123,103 @@ def check_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None, 
         if np.any(bad):
             raise ValueError(f"{name} must contain only finite numbers{' (or nan)' if allow_nan else ''}")
     return arr
+
+
+def check_real(name: str, value, *, low: float | None = None, high: float | None = None,
+               open_low: bool = False, open_high: bool = False) -> float:
+    """Return ``value`` as a finite ``float`` in the interval ``low .. high`` (ends optionally open)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number{_interval_text(low, high, open_low, open_high)}; "
+                         f"got {value!r}")
+    value = float(value)
+    too_low = low is not None and (value <= low if open_low else value < low)
+    too_high = high is not None and (value >= high if open_high else value > high)
+    if too_low or too_high:
+        raise ValueError(f"{name} must be a finite number{_interval_text(low, high, open_low, open_high)}; "
+                         f"got {value}")
+    return value
+
+
+def check_counts(name: str, value, *, high: int | None = None, min_ndim: int = 0) -> np.ndarray:
+    """Return ``value`` as an int64 array of whole non-negative counts (at most ``high``).
+
+    Floats are accepted only when every entry is a whole number; booleans, strings and
+    fractional values are refused instead of being truncated silently.
+    """
+    text = f"whole counts in [0, {high}]" if high is not None else "whole counts >= 0"
+    arr = np.asarray(value)
+    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise ValueError(f"{name} must hold {text}; got {_short(value)} (dtype {arr.dtype})")
+    if arr.ndim < min_ndim or (min_ndim and arr.size == 0):
+        raise ValueError(f"{name} must be a non-empty array of {text} with at least {min_ndim} "
+                         f"dimension(s); got shape {arr.shape}")
+    if np.issubdtype(arr.dtype, np.floating):
+        if not np.all(np.isfinite(arr)) or np.any(arr % 1 != 0):
+            raise ValueError(f"{name} must hold {text}; got non-whole values such as "
+                             f"{arr[~np.isfinite(arr) | (arr % 1 != 0)].flat[0]!r}")
+        arr = arr.astype(np.int64)
+    else:
+        arr = arr.astype(np.int64)
+    if np.any(arr < 0) or (high is not None and np.any(arr > high)):
+        raise ValueError(f"{name} must hold {text}; got values outside it")
+    return arr
+
+
+def check_size(name: str, value) -> int | tuple[int, ...]:
+    """Return an array size: an integer >= 1 or a tuple of integers >= 1."""
+    if isinstance(value, tuple):
+        if not value:
+            raise ValueError(f"{name} must be an integer >= 1 or a non-empty tuple of them; got ()")
+        return tuple(check_int(f"{name}[{i}]", v, low=1) for i, v in enumerate(value))
+    return check_int(name, value, low=1)
+
+
+def check_callable(name: str, value):
+    """Insist on a callable (a function of an array of points)."""
+    if not callable(value):
+        raise ValueError(f"{name} must be a function of an array of points; got {type(value).__name__}")
+    return value
+
+
+def check_grid(name: str, value, *, min_points: int = 2, low: float | None = None,
+               high: float | None = None, strictly_increasing: bool = False) -> np.ndarray:
+    """Return a finite 1-D float array of at least ``min_points`` values in ``[low, high]``."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a 1-D array of numbers; got {_short(value)}") from None
+    if arr.ndim != 1 or arr.size < min_points:
+        raise ValueError(f"{name} must be a 1-D array of at least {min_points} numbers; got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite numbers")
+    if (low is not None and arr.min() < low) or (high is not None and arr.max() > high):
+        raise ValueError(f"{name} must lie in [{low}, {high}]; got values in [{arr.min()}, {arr.max()}]")
+    if strictly_increasing and np.any(np.diff(arr) <= 0):
+        raise ValueError(f"{name} must be strictly increasing")
+    return arr
+
+
+def _interval_text(low, high, open_low: bool, open_high: bool) -> str:
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f" {'>' if open_low else '>='} {low:g}"
+    if low is None:
+        return f" {'<' if open_high else '<='} {high:g}"
+    return f" in {'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_fraction(name: str, value, *, open_low: bool = False, open_high: bool = False) -> np.ndarray:
+    """:func:`check_probability` that also names the parameter for non-numeric input (``'a'``, None)."""
+    try:
+        np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        lo = "(" if open_low else "["
+        hi = ")" if open_high else "]"
+        raise ValueError(f"{name} must lie in {lo}0, 1{hi}; got {_short(value)}") from None
+    return check_probability(name, value, open_low=open_low, open_high=open_high)

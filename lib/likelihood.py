@@ -28,10 +28,9 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.axes import Axes
 from scipy import optimize, special, stats
 
-from lib._validate import check_generator, check_int, check_probability
+from lib._validate import check_counts, check_generator, check_grid, check_int, check_fraction, check_size
 
 LN2 = np.log(2.0)
 
@@ -54,7 +53,7 @@ def binary_entropy(p) -> np.ndarray:
     >>> round(float(binary_entropy(0.11)), 4)
     0.4999
     """
-    p = check_probability("p", p)
+    p = check_fraction("p", p)
     return (special.entr(p) + special.entr(1.0 - p)) / LN2
 
 
@@ -83,7 +82,7 @@ def sequence_nll_bits(k, n: int, theta) -> np.ndarray:
     """
     n = check_int("n", n, low=1)
     k = _check_counts(k, n)
-    theta = check_probability("theta", theta)
+    theta = check_fraction("theta", theta)
     return -(special.xlogy(k, theta) + special.xlogy(n - k, 1.0 - theta)) / LN2
 
 
@@ -97,7 +96,7 @@ def binomial_nll_bits(k, n: int, theta) -> np.ndarray:
     """
     n = check_int("n", n, low=1)
     k = _check_counts(k, n)
-    theta = check_probability("theta", theta)
+    theta = check_fraction("theta", theta)
     return -stats.binom.logpmf(k, n, theta) / LN2
 
 
@@ -128,7 +127,7 @@ def sequence_nll_sd(n: int, theta0) -> np.ndarray:
     0.0
     """
     n = check_int("n", n, low=1)
-    theta0 = check_probability("theta0", theta0, open_low=True, open_high=True)
+    theta0 = check_fraction("theta0", theta0, open_low=True, open_high=True)
     return np.sqrt(n * theta0 * (1 - theta0)) * np.abs(np.log2(theta0 / (1 - theta0)))
 
 
@@ -145,7 +144,7 @@ def binomial_entropy_bits(n: int, theta0) -> np.ndarray:
     1.0
     """
     n = check_int("n", n, low=1)
-    theta0 = check_probability("theta0", theta0)
+    theta0 = check_fraction("theta0", theta0)
     return np.asarray(stats.binom(n, theta0).entropy() / LN2, dtype=float)
 
 
@@ -162,7 +161,7 @@ def average_minimum_nll_bits(n: int, theta0: float) -> float:
     0.0
     """
     n = check_int("n", n, low=1)
-    theta0 = float(check_probability("theta0", theta0))
+    theta0 = float(check_fraction("theta0", theta0))
     k = np.arange(n + 1)
     return float(np.sum(stats.binom.pmf(k, n, theta0) * n * binary_entropy(k / n)))
 
@@ -171,7 +170,8 @@ def sample_counts(rng: np.random.Generator, n: int, theta0: float, size) -> np.n
     """Draw Hamming counts ``x ~ Bin(n, theta0)`` (the model of Eq. 13)."""
     rng = check_generator("rng", rng)
     n = check_int("n", n, low=1)
-    theta0 = float(check_probability("theta0", theta0))
+    theta0 = float(check_fraction("theta0", theta0))
+    size = check_size("size", size)
     return rng.binomial(n, theta0, size=size)
 
 
@@ -183,6 +183,8 @@ def eq9_average(counts, n: int, theta0: float) -> np.ndarray:
     >>> float(eq9_average([1, 3], 4, 0.5))
     1.0
     """
+    n = check_int("n", n, low=1)
+    counts = check_counts("counts", counts, high=n, min_ndim=1)
     return np.mean(sequence_nll_bits(counts, n, theta0), axis=-1) / n
 
 
@@ -194,6 +196,17 @@ def eq9_abs_errors(rng: np.random.Generator, n: int, theta0: float, N: int, repl
     return np.abs(eq9_average(counts, n, theta0) - binary_entropy(theta0))
 
 
+def eq9_error_table(rng: np.random.Generator, n: int, theta0: float, N_values, replicates: int):
+    """Chapter 1's Eq. 9 convergence: for each ``N`` in ``N_values``, the mean over ``replicates``
+    data sets of ``|Eq. 9 average - H2(theta0)|`` (:func:`eq9_abs_errors`) and its central-limit
+    prediction (:func:`eq9_expected_abs_error`). Returns ``(measured, predicted)`` arrays."""
+    N_values = [check_int(f"N_values[{i}]", N, low=1) for i, N in enumerate(N_values)]
+    if not N_values:
+        raise ValueError("N_values must hold at least one data-set size")
+    measured = np.array([eq9_abs_errors(rng, n, theta0, N, replicates).mean() for N in N_values])
+    return measured, eq9_expected_abs_error(n, theta0, N_values)
+
+
 def eq9_expected_abs_error(n: int, theta0: float, N) -> np.ndarray:
     """Central-limit prediction of the mean absolute error of Eq. 9.
 
@@ -201,7 +214,7 @@ def eq9_expected_abs_error(n: int, theta0: float, N) -> np.ndarray:
     ``sd / sqrt(N)``; divided by ``n`` and folded at zero its mean is
     ``sqrt(2/pi) * sd / (n sqrt(N))``.
     """
-    N = np.asarray(N, dtype=float)
+    N = check_grid("N", np.atleast_1d(N), min_points=1, low=1).reshape(np.shape(N))
     return np.sqrt(2 / np.pi) * sequence_nll_sd(n, theta0) / (n * np.sqrt(N))
 
 
@@ -238,7 +251,7 @@ def eq7_other_root(k: int, n: int, theta0: float) -> float:
     """
     n = check_int("n", n, low=1)
     k = check_int("k", k, low=0, high=n)
-    theta0 = float(check_probability("theta0", theta0, open_low=True, open_high=True))
+    theta0 = float(check_fraction("theta0", theta0, open_low=True, open_high=True))
     mode = k / n
     if k in (0, n) or np.isclose(theta0, mode, rtol=0, atol=1e-12):
         return float("nan")
@@ -261,6 +274,8 @@ def eq7_other_root(k: int, n: int, theta0: float) -> float:
 def eq7_counterexample_fraction(n_values, theta0_grid) -> float:
     """Fraction of grid points ``(n, k, theta0)`` with ``0 < k < n`` at which Eq. 7's
     "only if" fails (a second root exists)."""
+    n_values = [check_int(f"n_values[{i}]", n, low=1) for i, n in enumerate(n_values)]
+    theta0_grid = check_grid("theta0_grid", theta0_grid, min_points=1, low=0, high=1)
     total = found = 0
     for n in n_values:
         for k in range(1, int(n)):
@@ -270,34 +285,5 @@ def eq7_counterexample_fraction(n_values, theta0_grid) -> float:
     return found / total if total else float("nan")
 
 
-def plot_nll_histogram(ax: Axes, nll_bits: np.ndarray, n: int, theta0: float) -> Axes:
-    """Histogram of per-sample NLLs with the Eq. 8 value ``n H2(theta0)`` marked."""
-    ax.hist(nll_bits, bins=40, color="C0", alpha=0.75, label="per-sample NLL (Eq. 5)")
-    target = n * float(binary_entropy(theta0))
-    ax.axvline(target, color="C3", lw=2, label=rf"Eq. 8: $nH_2(\theta_0)$ = {target:.1f} bits")
-    ax.axvline(np.mean(nll_bits), color="k", ls="--", label=f"sample mean = {np.mean(nll_bits):.1f} bits")
-    ax.set_xlabel("negative log-likelihood of one sample (bits)")
-    ax.set_ylabel("number of samples")
-    ax.legend(fontsize="small")
-    return ax
-
-
-def plot_eq9_convergence(ax: Axes, N_values, mean_abs_errors, predicted) -> Axes:
-    """Log-log plot of Eq. 9's mean absolute error against ``N`` with the CLT prediction."""
-    ax.loglog(N_values, mean_abs_errors, "o", color="C0", label="measured mean |error|")
-    ax.loglog(N_values, predicted, "-", color="C3", label=r"prediction $\sqrt{2/\pi}\,\sigma/(n\sqrt{N})$")
-    ax.set_xlabel("number of samples N")
-    ax.set_ylabel(r"$|-\frac{1}{nN}\log_2\mathcal{L} - H_2(\theta_0)|$ (bits per bit)")
-    ax.legend(fontsize="small")
-    return ax
-
-
 def _check_counts(k, n: int) -> np.ndarray:
-    k = np.asarray(k)
-    if not np.issubdtype(k.dtype, np.integer):
-        if not np.all(np.isfinite(k)) or np.any(np.asarray(k, dtype=float) % 1 != 0):
-            raise ValueError(f"k must hold whole counts in [0, {n}]")
-        k = k.astype(np.int64)
-    if np.any((k < 0) | (k > n)):
-        raise ValueError(f"k must hold whole counts in [0, {n}]; got values outside it")
-    return k
+    return check_counts("k", k, high=n)

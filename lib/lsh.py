@@ -18,10 +18,9 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.axes import Axes
 from scipy import stats
 
-from lib._validate import check_generator, check_int, check_probability, check_vector
+from lib._validate import check_counts, check_generator, check_int, check_fraction, check_real, check_vector
 
 #: Largest number of Gaussian entries drawn at once by :func:`sample_hamming_counts`.
 _CHUNK_ENTRIES = 4_000_000
@@ -42,8 +41,10 @@ def signed_projection(V: np.ndarray, w) -> np.ndarray:
     [1, -1]
     """
     V = np.asarray(V, dtype=float)
-    if V.ndim != 2:
-        raise ValueError(f"V must be a 2-D array (n, dim); got shape {V.shape}")
+    if V.ndim != 2 or V.size == 0:
+        raise ValueError(f"V must be a non-empty 2-D array (n, dim); got shape {V.shape}")
+    if not np.all(np.isfinite(V)):
+        raise ValueError("V must contain only finite numbers")
     w = check_vector("w", w, dim=V.shape[1])
     return np.where(V @ w >= 0, 1, -1).astype(np.int8)
 
@@ -70,7 +71,7 @@ def pair_at_angle(rng: np.random.Generator, dim: int, theta0: float) -> tuple[np
     """
     rng = check_generator("rng", rng)
     dim = check_int("dim", dim, low=2)
-    theta0 = float(check_probability("theta0", theta0))
+    theta0 = float(check_fraction("theta0", theta0))
     w = rng.standard_normal(dim)
     w /= np.linalg.norm(w)
     u = rng.standard_normal(dim)
@@ -148,11 +149,81 @@ def _hamming_counts(rng, n_pool: int, n_keep: int, w, w2, trials: int) -> np.nda
     return counts
 
 
+def single_hash_fractions(rng: np.random.Generator, n: int, angles, dim: int) -> np.ndarray:
+    """For each ``theta0`` in ``angles``: a fresh random pair at that angle, hashed once with ``n`` bits;
+    returns the observed fractions ``x / n`` (Chapter 2: Eq. 11 holds in expectation, not per hash)."""
+    rng = check_generator("rng", rng)
+    n = check_int("n", n, low=1)
+    dim = check_int("dim", dim, low=2)
+    angles = np.asarray(check_fraction("angles", angles), dtype=float).reshape(-1)
+    out = np.empty(angles.size)
+    for j, t in enumerate(angles):
+        a, b = pair_at_angle(rng, dim=dim, theta0=float(t))
+        out[j] = _hamming_counts(rng, n, n, a, b, 1)[0] / n
+    return out
+
+
+def fraction_in_binomial_band(angles, fractions, n: int, z: float = 1.96) -> float:
+    """Fraction of single-hash fractions inside ``theta0 +- z sqrt(theta0 (1-theta0)/n)``, widened by
+    half a count for the discreteness of ``x`` (Chapter 2)."""
+    n = check_int("n", n, low=1)
+    z = check_real("z", z, low=0.0, open_low=True)
+    angles = np.asarray(check_fraction("angles", angles), dtype=float)
+    fractions = np.asarray(check_fraction("fractions", fractions), dtype=float)
+    if angles.shape != fractions.shape or angles.size == 0:
+        raise ValueError("angles and fractions must be non-empty arrays of the same shape")
+    return float(np.mean(np.abs(fractions - angles) <= z * np.sqrt(angles * (1 - angles) / n) + 0.5 / n))
+
+
+def gof_table(rng: np.random.Generator, n: int, trials: int, dims, theta0_values):
+    """Chapter 2's test of Eqs. 11 and 13: for every (dimension, theta0), ``trials`` hashes of a fresh
+    pair, the chi-square fit to ``Bin(n, theta0)`` (:func:`binomial_gof`), the mean estimate
+    ``theta_hat = mean(x)/n`` and its z-score against ``theta0``.
+
+    Returns
+    -------
+    table : dict of numpy.ndarray
+        ``dim``, ``theta0``, ``chi2``, ``dof``, ``pvalue``, ``theta_hat``, ``z`` (one entry per row,
+        dimensions outer, angles inner).
+    samples : dict
+        ``(dim, theta0) -> counts``.
+    """
+    rng = check_generator("rng", rng)
+    n = check_int("n", n, low=1)
+    trials = check_int("trials", trials, low=1)
+    dims = [check_int(f"dims[{i}]", d, low=2) for i, d in enumerate(dims)]
+    thetas = [float(check_fraction(f"theta0_values[{i}]", t, open_low=True, open_high=True))
+              for i, t in enumerate(theta0_values)]
+    if not dims or not thetas:
+        raise ValueError("dims and theta0_values must be non-empty")
+    rows, samples = [], {}
+    for dim in dims:
+        for t in thetas:
+            a, b = pair_at_angle(rng, dim=dim, theta0=t)
+            x = _hamming_counts(rng, n, n, a, b, trials)
+            stat, dof, pvalue = binomial_gof(x, n, t)
+            theta_hat = x.mean() / n
+            se = np.sqrt(t * (1 - t) / (n * trials))
+            rows.append((dim, t, stat, dof, pvalue, theta_hat, (theta_hat - t) / se))
+            samples[dim, t] = x
+    keys = ("dim", "theta0", "chi2", "dof", "pvalue", "theta_hat", "z")
+    table = {key: np.array([row[i] for row in rows]) for i, key in enumerate(keys)}
+    return table, samples
+
+
 def binomial_gof(counts, n: int, theta0: float, min_expected: float = 5.0) -> tuple[float, int, float]:
-    """Pearson chi-square goodness of fit of ``counts`` to ``Bin(n, theta0)``.
+    """Pearson chi-square goodness of fit of ``counts`` to ``Bin(n, theta0)`` (Eq. 13, Chapter 2).
 
     Neighbouring outcomes are pooled from both tails until every bin expects at
     least ``min_expected`` observations, so the chi-square approximation holds.
+
+    Raises
+    ------
+    ValueError
+        for counts that are not whole numbers in ``[0, n]``, a ``min_expected`` that is not
+        a finite positive number, and when everything pools into a single bin (too few
+        counts, or ``theta0`` in {0, 1}): a test with zero degrees of freedom has no
+        p-value, and reporting a perfect fit there would be a lie.
 
     Returns
     -------
@@ -166,17 +237,18 @@ def binomial_gof(counts, n: int, theta0: float, min_expected: float = 5.0) -> tu
     True
     """
     n = check_int("n", n, low=1)
-    theta0 = float(check_probability("theta0", theta0))
-    counts = np.asarray(counts)
-    if counts.ndim != 1 or counts.size == 0:
-        raise ValueError("counts must be a non-empty 1-D array of Hamming counts")
-    if np.any((counts < 0) | (counts > n)):
-        raise ValueError(f"counts must lie in [0, {n}]")
-    observed = np.bincount(counts.astype(np.int64), minlength=n + 1).astype(float)
+    theta0 = float(check_fraction("theta0", theta0))
+    counts = check_counts("counts", counts, high=n, min_ndim=1)
+    if counts.ndim != 1:
+        raise ValueError(f"counts must be a 1-D array of Hamming counts; got shape {counts.shape}")
+    min_expected = check_real("min_expected", min_expected, low=0.0, open_low=True)
+    observed = np.bincount(counts, minlength=n + 1).astype(float)
     expected = stats.binom.pmf(np.arange(n + 1), n, theta0) * counts.size
     obs_bins, exp_bins = _pool_bins(observed, expected, min_expected)
     if len(obs_bins) < 2:
-        return 0.0, 0, 1.0
+        raise ValueError(f"binomial_gof: with {counts.size} counts, n = {n}, theta0 = {theta0:g} and "
+                         f"min_expected = {min_expected:g} every outcome pools into one bin; the test has "
+                         f"no degrees of freedom (use more counts, a smaller min_expected, or theta0 in (0, 1))")
     statistic = float(np.sum((obs_bins - exp_bins) ** 2 / exp_bins))
     dof = len(obs_bins) - 1
     return statistic, dof, float(stats.chi2.sf(statistic, dof))
@@ -202,19 +274,3 @@ def _pool_bins(observed: np.ndarray, expected: np.ndarray, min_expected: float):
             obs_bins.append(acc_o)
             exp_bins.append(acc_e)
     return np.array(obs_bins), np.array(exp_bins)
-
-
-def plot_pmf_comparison(ax: Axes, counts, n: int, theta0: float, label: str = "") -> Axes:
-    """Empirical distribution of Hamming counts (bars) against ``Bin(n, theta0)`` (dots)."""
-    counts = np.asarray(counts)
-    support = np.arange(n + 1)
-    freq = np.bincount(counts, minlength=n + 1) / counts.size
-    ax.bar(support, freq, width=1.0, color="C0", alpha=0.5, label="measured")
-    ax.plot(support, stats.binom.pmf(support, n, theta0), "o", ms=3, color="C3", label=rf"Bin($n$, $\theta_0$)")
-    lo, hi = stats.binom.ppf([1e-4, 1 - 1e-4], n, theta0)
-    ax.set_xlim(lo - 1, hi + 1)
-    ax.set_xlabel("Hamming count x")
-    ax.set_ylabel("probability")
-    ax.set_title(label or rf"$n$={n}, $\theta_0$={theta0:g}", fontsize="medium")
-    ax.legend(fontsize="small")
-    return ax

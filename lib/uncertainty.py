@@ -38,7 +38,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import integrate
 
-from lib._validate import check_generator, check_int
+from lib._validate import check_callable, check_generator, check_grid, check_int, check_real
 
 
 def _check_grid(x, psi) -> tuple[np.ndarray, np.ndarray]:
@@ -46,7 +46,9 @@ def _check_grid(x, psi) -> tuple[np.ndarray, np.ndarray]:
     psi = np.asarray(psi, dtype=float)
     if x.ndim != 1 or x.size < 5:
         raise ValueError(f"x must be a 1-D grid of at least 5 points; got shape {x.shape}")
-    if psi.shape[-1] != x.size:
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x must contain only finite numbers")
+    if psi.ndim == 0 or psi.shape[-1] != x.size:
         raise ValueError(f"psi must have {x.size} samples along its last axis; got shape {psi.shape}")
     if np.any(np.diff(x) <= 0):
         raise ValueError("x must be strictly increasing")
@@ -83,6 +85,10 @@ def packet_stats(x, psi, dpsi=None) -> dict[str, np.ndarray]:
     ``boundary`` (``B = [(x - <x>) psi^2]_a^b``) and ``lower_bound`` (``|1 - B| / 2``).
     """
     x, psi = _check_grid(x, psi)
+    if dpsi is not None:
+        dpsi = np.asarray(dpsi, dtype=float)
+        if dpsi.shape != psi.shape or not np.all(np.isfinite(dpsi)):
+            raise ValueError(f"dpsi must be finite with the shape of psi {psi.shape}; got shape {dpsi.shape}")
     beta = integrate.trapezoid(psi**2, x, axis=-1)
     if np.any(beta <= 0):
         raise ValueError("psi must not be identically zero")
@@ -107,16 +113,73 @@ def packet_stats(x, psi, dpsi=None) -> dict[str, np.ndarray]:
     }
 
 
+def real_line_table(x) -> dict[str, dict[str, float]]:
+    """Chapter 9's check of the Heisenberg-Weyl bound on the real line: for every function of
+    :data:`TEST_FUNCTIONS` on the grid ``x``, ``sigma_x ||psi'||`` ("product"), its closed form
+    where known ("exact", else ``nan``) and the paper's "variance" of ``p = d/dx``."""
+    out = {}
+    for name, (f, df) in TEST_FUNCTIONS.items():
+        st = packet_stats(x, f(np.asarray(x, dtype=float)), df(np.asarray(x, dtype=float)))
+        out[name] = {"product": float(st["sigma_x"] * st["sigma_p_hermitian"]),
+                     "exact": float(EXACT_PRODUCTS.get(name, np.nan)),
+                     "paper_variance_p": float(st["paper_variance_p"])}
+    return out
+
+
+def interval_cases(points: int = 4001) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Packets on [0, 1] for Chapter 9's boundary-term table: name -> ``(x, psi, psi')``."""
+    points = check_int("points", points, low=5)
+    x = np.linspace(0, 1, points)
+    bump = np.exp(-(x - 0.5) ** 2 / 0.02)
+    return {"constant": (x, np.ones_like(x), np.zeros_like(x)),
+            "linear 1 + x": (x, 1 + x, np.ones_like(x)),
+            "bump exp(-(x-0.5)^2/0.02)": (x, bump, -(x - 0.5) / 0.01 * bump),
+            "ramp exp(3x)": (x, np.exp(3 * x), 3 * np.exp(3 * x))}
+
+
+def quadrature_errors(grid_sizes, mc_samples, replicates: int, rng: np.random.Generator,
+                      half_width: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
+    """``|sigma_x ||psi'|| - pi/6|`` for the sech packet on ``[-half_width, half_width]``: by the
+    trapezoid rule on grids of ``grid_sizes`` points, and by :func:`monte_carlo_stats` (the paper's
+    method) with ``mc_samples`` points, averaged over ``replicates`` runs (Chapter 9)."""
+    grid_sizes = [check_int(f"grid_sizes[{i}]", m, low=5) for i, m in enumerate(grid_sizes)]
+    mc_samples = [check_int(f"mc_samples[{i}]", m, low=2) for i, m in enumerate(mc_samples)]
+    replicates = check_int("replicates", replicates, low=1)
+    rng = check_generator("rng", rng)
+    half_width = check_real("half_width", half_width, low=0.0, open_low=True)
+    f, df = TEST_FUNCTIONS["sech"]
+    grid_err = []
+    for m in grid_sizes:
+        x = np.linspace(-half_width, half_width, m)
+        st = packet_stats(x, f(x), df(x))
+        grid_err.append(abs(float(np.prod([st[key] for key in ("sigma_x", "sigma_p_hermitian")])) - np.pi / 6))
+    mc_err = [np.mean([abs(np.prod(list(monte_carlo_stats(f, df, -half_width, half_width, rng, s).values()))
+                           - np.pi / 6) for _ in range(replicates)]) for s in mc_samples]
+    return np.array(grid_err), np.array(mc_err)
+
+
 def monte_carlo_stats(func: Callable[[np.ndarray], np.ndarray], dfunc: Callable[[np.ndarray], np.ndarray],
                       a: float, b: float, rng: np.random.Generator, samples: int) -> dict[str, float]:
     """``sigma_x`` and the Hermitian ``sigma_p`` by direct Monte Carlo on ``[a, b]`` (the paper's method).
 
-    ``func`` gives the unnormalised ``psi`` and ``dfunc`` its derivative at an array of points.
+    ``func`` gives the unnormalised ``psi`` and ``dfunc`` its derivative at an array of points;
+    ``a < b`` are finite. Chapter 9 compares it with the trapezoid rule of :func:`packet_stats`.
     """
+    func = check_callable("func", func)
+    dfunc = check_callable("dfunc", dfunc)
+    a = check_real("a", a)
+    b = check_real("b", b)
+    if not a < b:
+        raise ValueError(f"the interval must satisfy a < b; got a = {a}, b = {b}")
     rng = check_generator("rng", rng)
     samples = check_int("samples", samples, low=2)
     u = rng.uniform(a, b, samples)
-    f, df = func(u), dfunc(u)
+    f = np.asarray(func(u), dtype=float)
+    df = np.asarray(dfunc(u), dtype=float)
+    if f.shape != u.shape or df.shape != u.shape or not (np.all(np.isfinite(f)) and np.all(np.isfinite(df))):
+        raise ValueError("func and dfunc must return one finite value per point")
+    if not np.any(f):
+        raise ValueError("func must not vanish at every sampled point")
     width = b - a
     beta = width * np.mean(f**2)
     mean_x = width * np.mean(u * f**2) / beta
@@ -132,9 +195,11 @@ def slice_stats(loss_fn: Callable[[np.ndarray], np.ndarray], grad_fn: Callable[[
     is the loss along that line, its derivative the ``i``-th component of the exact input
     gradient. Returns :func:`packet_stats` arrays of shape ``(len(pixels),)``.
     """
-    x_base = np.asarray(x_base, dtype=float)
-    pixels = np.asarray(pixels, dtype=int)
-    grid = np.asarray(grid, dtype=float)
+    loss_fn = check_callable("loss_fn", loss_fn)
+    grad_fn = check_callable("grad_fn", grad_fn)
+    x_base = check_grid("x_base", x_base, min_points=1)
+    pixels = _check_pixels(pixels, x_base.size)
+    grid = check_grid("grid", grid, min_points=5, strictly_increasing=True)
     n_pix, n_grid = pixels.size, grid.size
     X = np.repeat(x_base[None, :], n_pix * n_grid, axis=0)
     rows, cols = np.arange(n_pix * n_grid), np.repeat(pixels, n_grid)
@@ -148,6 +213,8 @@ def network_slice_stats(params, x_base, pixels, grid, label: int) -> dict[str, n
     """:func:`slice_stats` for a :mod:`lib.classifier` network and the loss of class ``label``."""
     from lib import classifier
 
+    label = check_int("label", label, low=0, high=params["W2"].shape[1] - 1)
+
     def labels(X):
         return np.full(len(X), label)
 
@@ -155,9 +222,27 @@ def network_slice_stats(params, x_base, pixels, grid, label: int) -> dict[str, n
                        lambda X: classifier.input_gradient(params, X, labels(X)), x_base, pixels, grid)
 
 
+def class_slice_stats(params, x_base, label: int, slice_points: int) -> dict[str, np.ndarray]:
+    """Chapter 9's estimator: :func:`network_slice_stats` for every pixel, slices through ``x_base``
+    (the mean training image) over ``slice_points`` grid points on [0, 1]."""
+    slice_points = check_int("slice_points", slice_points, low=5)
+    x_base = check_grid("x_base", x_base, min_points=1)
+    return network_slice_stats(params, x_base, np.arange(x_base.size), np.linspace(0.0, 1.0, slice_points), label)
+
+
+def paper_sigma_p(stats: dict[str, np.ndarray]) -> np.ndarray:
+    """The paper's own ``sigma_p`` per pixel with ``p = d/dx`` (suppl. Eqs. 9-12):
+    ``sqrt(<p^2> - <p>^2)`` where that "variance" is non-negative, ``nan`` where it is negative
+    (an imaginary standard deviation)."""
+    _check_stats(stats, ("paper_variance_p",))
+    var = np.asarray(stats["paper_variance_p"], dtype=float)
+    return np.where(var >= 0, np.sqrt(np.abs(var)), np.nan)
+
+
 def delta_x_delta_p(stats: dict[str, np.ndarray]) -> tuple[float, float]:
     """Eq. 23: ``Delta X = (sum_i sigma_x_i)^(1/2)`` and ``Delta P = (sum_i sigma_p_i)^(1/2)``
     (Hermitian ``sigma_p``)."""
+    _check_stats(stats, ("sigma_x", "sigma_p_hermitian"))
     return float(np.sqrt(np.sum(stats["sigma_x"]))), float(np.sqrt(np.sum(stats["sigma_p_hermitian"])))
 
 
@@ -165,9 +250,25 @@ def delta_p_paper(stats: dict[str, np.ndarray]) -> tuple[float, float]:
     """Eq. 23's ``Delta P`` with the paper's ``p = d/dx``: ``(sum_i sqrt(var_i))^(1/2)`` over the
     pixels whose "variance" is non-negative, and the fraction of pixels where it is negative
     (an imaginary standard deviation, left out)."""
+    _check_stats(stats, ("paper_variance_p",))
     var = np.asarray(stats["paper_variance_p"])
     ok = var >= 0
     return float(np.sqrt(np.sum(np.sqrt(var[ok])))), float(np.mean(~ok))
+
+
+def _check_pixels(pixels, n_features: int) -> np.ndarray:
+    arr = np.asarray(pixels)
+    if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer) \
+            or np.any((arr < 0) | (arr >= n_features)):
+        raise ValueError(f"pixels must be a non-empty 1-D array of integer indices in [0, {n_features - 1}]")
+    return arr.astype(np.int64)
+
+
+def _check_stats(stats, keys) -> None:
+    if not isinstance(stats, dict) or any(key not in stats for key in keys):
+        raise ValueError(f"stats must be a dict from packet_stats/slice_stats with keys {list(keys)}")
+    if any(np.size(stats[key]) == 0 for key in keys):
+        raise ValueError("stats must hold at least one pixel")
 
 
 #: Test functions on the real line: name -> (psi, dpsi), unnormalised.

@@ -65,11 +65,32 @@ def test_logit_scaling_keeps_predictions():
                                   np.argmax(clf.logits(clf.scale_logits(params, 4.0), X), 1))
 
 
+P = clf.init_params(np.random.default_rng(0), 3, 2, 2)
+
+
 @pytest.mark.parametrize("call,match", [
     (lambda: clf.accuracy(clf.init_params(np.random.default_rng(0), 3, 2, 2), np.ones((4, 5)), np.zeros(4, int)),
      r"X must have shape \(N, 3\)"),
     (lambda: clf.accuracy(clf.init_params(np.random.default_rng(0), 3, 2, 2), np.ones((4, 3)), np.full(4, 5)),
      r"y must hold 4 integer labels in \[0, 1\]"),
+    (lambda: clf.pgd_attack(P, np.ones((4, 3)), np.zeros(4, int), eps=-0.1, step=0.1, steps=2),
+     "eps must be a finite number > 0"),
+    (lambda: clf.pgd_attack(P, np.ones((4, 3)), np.zeros(4, int), eps=np.nan, step=0.1, steps=2),
+     "eps must be a finite number > 0"),
+    (lambda: clf.pgd_attack(P, np.ones((4, 3)), np.zeros(4, int), eps=0.1, step=0.1, steps="3"),
+     "steps must be an integer >= 1"),
+    (lambda: clf.pgd_attack(P, np.ones((4, 3)), np.zeros(4, int), eps=0.1, step=0.1, steps=2, low=1, high=0),
+     "low < high"),
+    (lambda: clf.scale_logits(P, "4"), "factor must be a finite number > 0"),
+    (lambda: clf.scale_logits({"W1": 1}, 4.0), "params must be a dict with keys"),
+    (lambda: clf.train_epoch(P, {}, np.ones((4, 3)), np.zeros(4, int), np.random.default_rng(0)),
+     "velocity must be a dict"),
+    (lambda: clf.train_epoch(P, {k: 0 * v for k, v in P.items()}, np.ones((4, 3)), np.zeros(4, int),
+                             np.random.default_rng(0), batch_size=0), "batch_size must be an integer >= 1"),
+    (lambda: clf.train_epoch(P, {k: 0 * v for k, v in P.items()}, np.ones((4, 3)), np.zeros(4, int),
+                             np.random.default_rng(0), lr=np.inf), "lr must be a finite number > 0"),
+    (lambda: clf.init_params(np.random.default_rng(0), "3", 2, 2), "n_in must be an integer >= 1"),
+    (lambda: clf.logits(P, np.full((2, 3), np.nan)), "X must contain only finite numbers"),
 ])
 def test_bad_input(call, match):
     if match is None:
@@ -78,3 +99,89 @@ def test_bad_input(call, match):
     else:
         with pytest.raises(ValueError, match=match):
             call()
+
+
+def _tiny_data(seed=0, n=60, d=6, classes=3):
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0.2, 0.8, (classes, d))
+    y = rng.integers(0, classes, n)
+    X = np.clip(centres[y] + 0.05 * rng.standard_normal((n, d)), 0, 1)
+    return X[:40], y[:40], X[40:], y[40:]
+
+
+def test_train_history_records_every_epoch_and_is_reproducible():
+    X_tr, y_tr, X_te, y_te = _tiny_data()
+    kwargs = dict(hidden=8, epochs=3, lr=0.05, batch_size=8, attacks={"robust": (0.05, 0.02, 2)},
+                  target_class=1, slice_points=11)
+    net, h, st = clf.train_history(np.random.default_rng(1), X_tr, y_tr, X_te, y_te, **kwargs)
+    assert list(h["epoch"]) == [0, 1, 2, 3]
+    assert set(h) == {"epoch", "test", "robust", "dX", "dP", "dP_paper", "bound_holds", "paper_negative"}
+    assert np.all(h["robust"] <= h["test"] + 1e-12) or np.all((0 <= h["robust"]) & (h["robust"] <= 1))
+    assert st["sigma_x"].shape == (6,)
+    # same seed, same record; and the final network is what the last epoch measured
+    _, h2, _ = clf.train_history(np.random.default_rng(1), X_tr, y_tr, X_te, y_te, **kwargs)
+    for key in h:
+        np.testing.assert_array_equal(h[key], h2[key])
+    assert clf.accuracy(net, X_te, y_te) == h["test"][-1]
+    # the network learns the separable toy classes
+    assert h["test"][-1] > h["test"][0]
+
+
+def test_learning_phase_end_uses_the_plateau_median():
+    acc = [0.1, 0.6, 0.9, 0.95, 0.96, 0.955, 0.96, 0.99, 0.96, 0.96]
+    assert clf.learning_phase_end(acc, 0.01) == 3
+    assert clf.learning_phase_end([0.5, 0.5, 0.5], 0.0) == 0
+
+
+def test_trade_off_after_learning_sees_a_falling_robust_accuracy():
+    test = np.array([0.1, 0.8, 0.95] + [0.95] * 10)
+    robust = np.array([0.0, 0.6, 0.7] + list(np.linspace(0.7, 0.5, 10)))
+    out = clf.trade_off_after_learning({"test": test, "robust": robust}, "robust", 0.01)
+    assert out["start"] == 2
+    assert out["robust_change"] < -0.1 and out["test_change"] == 0.0
+    rising = {"test": np.array([0.1, 0.2, 0.3, 0.9]), "robust": np.array([0.0, 0.1, 0.2, 0.5])}
+    with pytest.raises(ValueError, match="fewer than 3 epochs"):
+        clf.trade_off_after_learning(rising, "robust", 0.0)
+
+
+def test_history_table_and_cost_estimate():
+    X_tr, y_tr, X_te, y_te = _tiny_data()
+    _, h, _ = clf.train_history(np.random.default_rng(1), X_tr, y_tr, X_te, y_te, hidden=4, epochs=2, lr=0.05,
+                                batch_size=8, attacks={"robust": (0.05, 0.02, 1), "robust_fig1": (0.1, 0.05, 1)},
+                                target_class=0, slice_points=7)
+    assert len(clf.history_table(h, 1).splitlines()) == 4
+    p = {"dataset": "digits", "hidden": 64, "epochs": 50, "pgd_steps": 4, "slice_points": 101,
+         "line_points": 120_001, "mc_samples": [1000, 1_000_000], "mc_replicates": 10,
+         "mnist_max_train": 1, "mnist_max_test": 1}
+    assert 5 < clf.estimate_seconds(p) < 60
+    assert clf.estimate_seconds({**p, "dataset": "mnist", "mnist_max_train": 60000, "mnist_max_test": 10000,
+                                 "epochs": 500}) > 900
+
+
+def test_untrained_networks_scale_one_initialisation():
+    nets = clf.untrained_networks(3, 4, 5, 2, [0.5, 2.0])
+    np.testing.assert_allclose(nets[1][1]["W1"], 4 * nets[0][1]["W1"])
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: clf.load_dataset("cifar", np.random.default_rng(0)), "name must be 'digits' or 'mnist'"),
+    (lambda: clf.load_dataset("mnist", np.random.default_rng(0), max_train=0), "max_train must be an integer >= 1"),
+    (lambda: clf.train_history(np.random.default_rng(0), *_tiny_data(), hidden=4, epochs=0, lr=0.1, batch_size=4,
+                               attacks={"r": (0.1, 0.1, 1)}, target_class=0, slice_points=11),
+     "epochs must be an integer >= 1"),
+    (lambda: clf.train_history(np.random.default_rng(0), *_tiny_data(), hidden=4, epochs=1, lr=0.1, batch_size=4,
+                               attacks={"r": (0.1, 0.1)}, target_class=0, slice_points=11), r"must be \(eps, step, steps\)"),
+    (lambda: clf.train_history(np.random.default_rng(0), *_tiny_data(), hidden=4, epochs=1, lr=0.1, batch_size=4,
+                               attacks={"test": (0.1, 0.1, 1)}, target_class=0, slice_points=11), "is taken"),
+    (lambda: clf.train_history(np.random.default_rng(0), *_tiny_data(), hidden=4, epochs=1, lr=0.1, batch_size=4,
+                               attacks={"r": (0.1, 0.1, 1)}, target_class=7, slice_points=11),
+     r"target_class must be an integer in \[0, 2\]"),
+    (lambda: clf.learning_phase_end([0.5], 0.01), "at least 2 values"),
+    (lambda: clf.learning_phase_end([0.5, 0.6], -1), "tolerance must be"),
+    (lambda: clf.trade_off_after_learning({"test": [1, 2]}, "robust"), "history must be a train_history dict"),
+    (lambda: clf.untrained_networks(-1, 3, 3, 2, [1.0]), "seed must be an integer >= 0"),
+    (lambda: clf.history_table({}, 0), "every must be an integer >= 1"),
+])
+def test_bad_input_of_the_chapter_9_pipeline(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -149,8 +149,34 @@ def test_eq7_counterexample_fraction_excludes_only_mode_points():
         (lambda: lk.eq7_other_root(11, 10, 0.5), r"k must be an integer in \[0, 10\]"),
         (lambda: lk.eq7_other_root(3, 10, 1.0), "theta0 must lie in"),
         (lambda: lk.sequence_nll_bits(1, True, 0.5), "n must be an integer"),
+        (lambda: lk.sequence_nll_bits("3", 10, 0.5), r"k must hold whole counts in \[0, 10\]"),
+        (lambda: lk.binomial_nll_bits(np.nan, 10, 0.5), "k must hold whole counts"),
+        (lambda: lk.log2_binomial_coefficient(-1, 10), r"k must hold whole counts in \[0, 10\]"),
+        (lambda: lk.eq7_other_root("3", 10, 0.5), "k must be an integer"),
+        (lambda: lk.sample_counts(np.random.default_rng(0), 10, 0.5, -1), "size must be an integer >= 1"),
+        (lambda: lk.sample_counts(np.random.default_rng(0), 10, 0.5, 2.5), "size must be an integer >= 1"),
+        (lambda: lk.sample_counts(np.random.default_rng(0), 10, 0.5, (3, 0)), r"size\[1\] must be an integer >= 1"),
+        (lambda: lk.sample_counts(np.random.default_rng(0), "10", 0.5, 3), "n must be an integer >= 1"),
+        (lambda: lk.eq9_average(3, 10, 0.5), "counts must be a non-empty array"),
+        (lambda: lk.eq9_average([3, 11], 10, 0.5), r"counts must hold whole counts in \[0, 10\]"),
+        (lambda: lk.eq9_expected_abs_error(10, 0.3, 0), r"N must lie in \[1"),
+        (lambda: lk.eq9_abs_errors(np.random.default_rng(0), 10, 0.5, 5, "3"), "replicates must be an integer"),
+        (lambda: lk.eq7_counterexample_fraction([0, 3], [0.5]), r"n_values\[0\] must be an integer >= 1"),
+        (lambda: lk.eq7_counterexample_fraction([3], [1.5]), "theta0_grid must lie in"),
+        (lambda: lk.average_minimum_nll_bits(0, 0.5), "n must be an integer >= 1"),
+        (lambda: lk.binomial_entropy_bits(10, "a"), "theta0"),
     ],
 )
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_eq9_error_table_matches_single_calls():
+    measured, predicted = lk.eq9_error_table(np.random.default_rng(8), 50, 0.3, [10, 100], 40)
+    rng = np.random.default_rng(8)
+    expected = [lk.eq9_abs_errors(rng, 50, 0.3, N, 40).mean() for N in (10, 100)]
+    np.testing.assert_array_equal(measured, expected)
+    np.testing.assert_allclose(predicted, lk.eq9_expected_abs_error(50, 0.3, [10, 100]))
+    with pytest.raises(ValueError, match="N_values must hold at least one"):
+        lk.eq9_error_table(np.random.default_rng(8), 50, 0.3, [], 40)

@@ -105,6 +105,15 @@ def test_selection_of_every_row_is_the_plain_hash():
     np.testing.assert_array_equal(plain, everything)
 
 
+def test_gof_refuses_a_degenerate_table_instead_of_reporting_a_perfect_fit():
+    # Issue 16: four counts at n = 20 expect < 5 in every bin -> one pooled bin, no test.
+    with pytest.raises(ValueError, match="no degrees of freedom"):
+        lsh.binomial_gof([0, 0, 0, 0], 20, 0.9)
+    # whole-number floats are accepted and give the same answer as integers
+    counts = np.random.default_rng(3).binomial(20, 0.3, 400)
+    assert lsh.binomial_gof(counts.astype(float), 20, 0.3) == lsh.binomial_gof(counts, 20, 0.3)
+
+
 def test_gof_pooling_keeps_expected_counts_large():
     n, theta0, size = 64, 0.05, 500
     expected = stats.binom.pmf(np.arange(n + 1), n, theta0) * size
@@ -116,7 +125,7 @@ def test_gof_pooling_keeps_expected_counts_large():
 @pytest.mark.parametrize(
     "call,match",
     [
-        (lambda: lsh.signed_projection(np.ones(3), [1.0, 2.0, 3.0]), "V must be a 2-D array"),
+        (lambda: lsh.signed_projection(np.ones(3), [1.0, 2.0, 3.0]), "V must be a non-empty 2-D array"),
         (lambda: lsh.signed_projection(np.ones((2, 3)), [1.0, 2.0]), "w must have length 3"),
         (lambda: lsh.angle_fraction([0.0, 0.0], [1.0, 0.0]), "w must not be the zero vector"),
         (lambda: lsh.angle_fraction([1.0, np.inf], [1.0, 0.0]), "w must contain only finite numbers"),
@@ -126,10 +135,45 @@ def test_gof_pooling_keeps_expected_counts_large():
         (lambda: lsh.sample_hamming_counts(np.random.default_rng(0), 4, [1.0, 0.0], [1.0], 3), "w2 must have"),
         (lambda: lsh.sample_selected_hamming_counts(np.random.default_rng(0), 4, 5, [1.0], [1.0], 3),
          r"n_keep must be an integer in \[1, 4\]"),
-        (lambda: lsh.binomial_gof([1, 2, 9], 8, 0.5), r"counts must lie in \[0, 8\]"),
+        (lambda: lsh.binomial_gof([1, 2, 9], 8, 0.5), r"counts must hold whole counts in \[0, 8\]"),
+        (lambda: lsh.binomial_gof([1.5, 2.0], 8, 0.5), r"counts must hold whole counts in \[0, 8\]; got non-whole"),
+        (lambda: lsh.binomial_gof(["3", "4"], 8, 0.5), r"counts must hold whole counts in \[0, 8\]"),
+        (lambda: lsh.binomial_gof([True, False], 8, 0.5), r"counts must hold whole counts"),
+        (lambda: lsh.binomial_gof([], 8, 0.5), "counts must be a non-empty array"),
+        (lambda: lsh.binomial_gof([[1, 2]], 8, 0.5), "counts must be a 1-D array"),
+        (lambda: lsh.binomial_gof([0, 0, 0, 0], 20, 0.9), "every outcome pools into one bin"),
+        (lambda: lsh.binomial_gof(list(range(20)) * 50, 20, 0.5, min_expected=np.nan),
+         r"min_expected must be a finite number > 0"),
+        (lambda: lsh.binomial_gof(list(range(20)) * 50, 20, 0.5, min_expected=0), "min_expected must be"),
+        (lambda: lsh.binomial_gof([0] * 100, 20, 0.0), "pools into one bin"),
+        (lambda: lsh.binomial_gof([1, 2], "8", 0.5), "n must be an integer >= 1"),
+        (lambda: lsh.signed_projection(np.full((2, 2), np.nan), [1.0, 2.0]), "V must contain only finite"),
+        (lambda: lsh.sample_hamming_counts(np.random.default_rng(0), "3", [1.0], [1.0], 3), "n must be an integer"),
+        (lambda: lsh.sample_hamming_counts(np.random.default_rng(0), 3, [1.0], [1.0], 0),
+         "trials must be an integer >= 1"),
         (lambda: lsh.sample_hamming_counts(None, 4, [1.0], [1.0], 3), "rng must be a numpy.random.Generator"),
     ],
 )
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_gof_table_rows_and_reproducibility():
+    table, samples = lsh.gof_table(np.random.default_rng(4), 16, 200, [2, 8], [0.25, 0.5])
+    assert list(table["dim"]) == [2, 2, 8, 8] and list(table["theta0"]) == [0.25, 0.5, 0.25, 0.5]
+    assert set(samples) == {(2, 0.25), (2, 0.5), (8, 0.25), (8, 0.5)}
+    again, _ = lsh.gof_table(np.random.default_rng(4), 16, 200, [2, 8], [0.25, 0.5])
+    for key in table:
+        np.testing.assert_array_equal(table[key], again[key])
+    with pytest.raises(ValueError, match=r"theta0_values\[0\] must lie in \(0, 1\)"):
+        lsh.gof_table(np.random.default_rng(4), 16, 200, [2], [0.0])
+
+
+def test_single_hash_fractions_scatter_in_the_band():
+    angles = np.random.default_rng(5).uniform(0, 1, 300)
+    fractions = lsh.single_hash_fractions(np.random.default_rng(6), 64, angles, 8)
+    assert 0.9 < lsh.fraction_in_binomial_band(angles, fractions, 64) <= 1.0
+    assert lsh.fraction_in_binomial_band([0.5], [0.0], 64) == 0.0
+    with pytest.raises(ValueError, match="same shape"):
+        lsh.fraction_in_binomial_band([0.5, 0.2], [0.5], 64)

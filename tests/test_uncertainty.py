@@ -78,6 +78,22 @@ def test_normalise_gives_unit_norm():
     (lambda: un.packet_stats(np.linspace(0, 1, 10), np.ones(9)), "psi must have 10 samples"),
     (lambda: un.packet_stats(np.linspace(0, 1, 10), np.zeros(10)), "psi must not be identically zero"),
     (lambda: un.packet_stats(np.linspace(1, 0, 10), np.ones(10)), "x must be strictly increasing"),
+    (lambda: un.packet_stats(np.linspace(0, 1, 10), np.ones(10), np.ones(9)), "dpsi must be finite with the shape"),
+    (lambda: un.monte_carlo_stats(np.cos, np.sin, 1.0, 0.0, np.random.default_rng(0), 10), "a < b"),
+    (lambda: un.monte_carlo_stats(np.cos, np.sin, np.nan, 1.0, np.random.default_rng(0), 10),
+     "a must be a finite number"),
+    (lambda: un.monte_carlo_stats(np.cos, np.sin, 0.0, "1", np.random.default_rng(0), 10), "b must be a finite number"),
+    (lambda: un.monte_carlo_stats(np.cos, np.sin, 0.0, 1.0, np.random.default_rng(0), "10"),
+     "samples must be an integer >= 2"),
+    (lambda: un.monte_carlo_stats("cos", np.sin, 0.0, 1.0, np.random.default_rng(0), 10), "func must be a function"),
+    (lambda: un.monte_carlo_stats(np.cos, np.sin, 0.0, 1.0, 0, 10), "rng must be a numpy.random.Generator"),
+    (lambda: un.monte_carlo_stats(lambda u: 0 * u, np.sin, 0.0, 1.0, np.random.default_rng(0), 10),
+     "func must not vanish"),
+    (lambda: un.slice_stats(np.sum, np.sum, np.zeros(4), [5], np.linspace(0, 1, 11)),
+     r"pixels must be a non-empty 1-D array of integer indices in \[0, 3\]"),
+    (lambda: un.slice_stats(np.sum, np.sum, np.zeros(4), [1], np.linspace(1, 0, 11)), "grid must be strictly"),
+    (lambda: un.delta_x_delta_p({"sigma_x": np.ones(3)}), "stats must be a dict"),
+    (lambda: un.delta_p_paper([]), "stats must be a dict"),
 ])
 def test_bad_input(call, match):
     if match is None:
@@ -86,3 +102,36 @@ def test_bad_input(call, match):
     else:
         with pytest.raises(ValueError, match=match):
             call()
+
+
+def test_real_line_table_and_interval_cases():
+    table = un.real_line_table(np.linspace(-40, 40, 40001))
+    assert table["Gaussian"]["product"] == pytest.approx(0.5, abs=1e-6)
+    assert np.isnan(table["bimodal"]["exact"])
+    assert all(row["paper_variance_p"] < 0 for row in table.values())
+    cases = un.interval_cases(401)
+    st = un.packet_stats(*cases["constant"])
+    assert float(st["sigma_x"] * st["sigma_p_hermitian"]) == pytest.approx(0.0)
+
+
+def test_quadrature_errors_grid_beats_monte_carlo():
+    grid_err, mc_err = un.quadrature_errors([101, 3001], [1000], 3, np.random.default_rng(0))
+    assert grid_err[1] < 1e-9 < mc_err[0]
+
+
+def test_paper_sigma_p_is_nan_exactly_where_the_variance_is_negative():
+    stats = {"paper_variance_p": np.array([4.0, -1.0, 0.0])}
+    out = un.paper_sigma_p(stats)
+    assert out[0] == 2.0 and np.isnan(out[1]) and out[2] == 0.0
+
+
+def test_class_slice_stats_covers_every_pixel():
+    from lib import classifier as clf
+
+    params = clf.init_params(np.random.default_rng(0), 5, 4, 3)
+    st = un.class_slice_stats(params, np.full(5, 0.5), 2, 21)
+    assert st["sigma_x"].shape == (5,)
+    with pytest.raises(ValueError, match=r"label must be an integer in \[0, 2\]"):
+        un.class_slice_stats(params, np.full(5, 0.5), 3, 21)
+    with pytest.raises(ValueError, match="slice_points must be an integer >= 5"):
+        un.class_slice_stats(params, np.full(5, 0.5), 1, 3)

@@ -1,0 +1,43 @@
+"""Smoke tests of lib.figures: the style applies, every helper draws on an Agg canvas."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from lib import figures  # noqa: E402
+
+
+def test_use_style_sets_the_book_settings():
+    figures.use_style()
+    assert plt.rcParams["axes.grid"] is True and plt.rcParams["figure.dpi"] == 100
+
+
+def test_chapter_1_2_9_helpers_draw():
+    fig, axes = plt.subplots(3, 4)
+    ax = iter(axes.flat)
+    figures.plot_binary_entropy(next(ax), 0.25)
+    figures.plot_nll_histogram(next(ax), np.array([80.0, 82.0, 81.0]), 100, 0.25)
+    figures.plot_eq9_convergence(next(ax), [10, 100], [0.01, 0.003], [0.01, 0.003])
+    figures.plot_entropy_against_n(next(ax), 0.25, n_max=100)
+    figures.plot_eq7_excess(next(ax), 3, 10, 0.2, 0.41)
+    figures.plot_hash_bits(next(ax), np.array([[1, -1, 1], [1, 1, 1]]), 0.25)
+    figures.plot_single_hashes(next(ax), [0.2, 0.5], [0.25, 0.5], 16, 8, 1.0)
+    figures.plot_pmf_comparison(next(ax), [3, 4, 4, 5], 16, 0.25)
+    table = {"dim": np.array([2, 2]), "theta0": np.array([0.25, 0.5]), "theta_hat": np.array([0.26, 0.5]),
+             "pvalue": np.array([0.3, 0.6])}
+    figures.plot_gof_summary(next(ax), next(ax), table, 16, 100)
+    figures.plot_quadrature_errors(next(ax), [10, 100], [1e-3, 1e-9], [10, 100], [0.1, 0.03], 3)
+    h = {"epoch": np.arange(3), "test": np.array([0.1, 0.9, 0.95]), "dX": np.array([4.3, 4.2, 4.1]),
+         "dP": np.array([2.0, 5.0, 7.0])}
+    figures.plot_accuracy_history(next(ax), h, {"test": "test"}, learning_end=1)
+    assert len(fig.axes) == 12
+    fig2, (a1, a2) = plt.subplots(1, 2)
+    figures.plot_dx_dp_history(a1, h)
+    figures.plot_controls(a2, h, [(0.5, 4.3, 1.0, 0.1), (2.0, 4.3, 3.0, 0.1)], (3.0, 20.0), 4.0)
+    assert a2.get_yscale() == "log"
+    plt.close("all")
