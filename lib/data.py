@@ -228,11 +228,11 @@ def load_mnist(directory=None, rng: np.random.Generator | None = None, *, max_tr
     for split, limit in (("train", max_train), ("t10k", max_test)):
         (img_path, img_sum), (lab_path, lab_sum) = find(f"{split}-images", "idx3-ubyte"), find(f"{split}-labels", "idx1-ubyte")
         pixels = read_idx(img_path, img_sum)
-        X = pixels.reshape(len(pixels), -1) / 255.0
         y = read_idx(lab_path, lab_sum).astype(np.int64)
-        if len(X) != len(y):
-            raise ValueError(f"{img_path.name} holds {len(X)} images but {lab_path.name} holds {len(y)} labels")
-        parts += list(_subset(rng, X, y, limit))
+        if len(pixels) != len(y):
+            raise ValueError(f"{img_path.name} holds {len(pixels)} images but {lab_path.name} holds {len(y)} labels")
+        X, y = _subset(rng, pixels.reshape(len(pixels), -1), y, limit)  # subset first, then scale
+        parts += [X / 255.0, y]
     return tuple(parts)
 
 
