@@ -90,3 +90,116 @@ def test_loader_bad_input(call, match):
     else:
         with pytest.raises(ValueError, match=match):
             call()
+
+
+# ---------------------------------------------------------------- shipped MNIST (Chapter 10)
+import hashlib  # noqa: E402
+
+from lib import paths  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(data.MNIST_SHA256))
+def test_shipped_mnist_raw_checksums(name):
+    """The committed gzip files decompress to the original IDX files (SHA-256 from issue 13)."""
+    raw = gzip.decompress((paths.DATA_DIR / "mnist" / (name + ".gz")).read_bytes())
+    assert hashlib.sha256(raw).hexdigest() == data.MNIST_SHA256[name]
+
+
+def test_shipped_mnist_loads_with_standard_shapes():
+    Xtr, ytr, Xte, yte = data.load_mnist(max_train=100, max_test=50, rng=np.random.default_rng(0))
+    assert Xtr.shape == (100, 784) and Xte.shape == (50, 784)
+    assert 0.0 <= Xtr.min() and Xtr.max() <= 1.0 and set(np.unique(yte)) <= set(range(10))
+    full = data.read_idx(paths.DATA_DIR / "mnist" / "t10k-labels.idx1-ubyte.gz")
+    assert full.shape == (10_000,) and np.bincount(full).tolist()[:2] == [980, 1135]
+
+
+def _copy_shipped(tmp_path):
+    for name in data.MNIST_SHA256:
+        (tmp_path / (name + ".gz")).write_bytes((paths.DATA_DIR / "mnist" / (name + ".gz")).read_bytes())
+
+
+def test_corrupt_shipped_file_names_file_and_checksum(tmp_path):
+    _copy_shipped(tmp_path)
+    target = tmp_path / "t10k-labels.idx1-ubyte.gz"
+    raw = bytearray(gzip.decompress(target.read_bytes()))
+    raw[100] = (raw[100] + 1) % 10  # a flipped label: still a valid IDX file
+    target.write_bytes(gzip.compress(bytes(raw)))
+    with pytest.raises(ValueError, match="t10k-labels.idx1-ubyte.gz.*expected " + data.MNIST_SHA256["t10k-labels.idx1-ubyte"]):
+        data.load_mnist(tmp_path)
+
+
+def test_truncated_shipped_gzip_names_file_and_checksum(tmp_path):
+    _copy_shipped(tmp_path)
+    target = tmp_path / "t10k-labels.idx1-ubyte.gz"
+    target.write_bytes(target.read_bytes()[:2000])
+    with pytest.raises(ValueError, match="t10k-labels.idx1-ubyte.gz: truncated or corrupt gzip.*"
+                                         + data.MNIST_SHA256["t10k-labels.idx1-ubyte"]):
+        data.load_mnist(tmp_path)
+
+
+def test_read_idx_missing_directory_and_truncated(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nothere.idx does not exist"):
+        data.read_idx(tmp_path / "nothere.idx")
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        data.read_idx(tmp_path)
+    data.write_idx(tmp_path / "a.idx", np.arange(20, dtype=np.uint8).reshape(4, 5))
+    full = (tmp_path / "a.idx").read_bytes()
+    (tmp_path / "short.idx").write_bytes(full[:-3])
+    with pytest.raises(ValueError, match="short.idx: header promises 20 values"):
+        data.read_idx(tmp_path / "short.idx")
+    (tmp_path / "short.idx.gz").write_bytes(gzip.compress(full)[:-6])
+    with pytest.raises(ValueError, match="short.idx.gz: truncated or corrupt gzip"):
+        data.read_idx(tmp_path / "short.idx.gz")
+    (tmp_path / "head.idx").write_bytes(full[:6])
+    with pytest.raises(ValueError, match="head.idx: truncated IDX header"):
+        data.read_idx(tmp_path / "head.idx")
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"max_train": -1}, r"max_train must be an integer in \[1, 60000\]; got -1"),
+    ({"max_train": 2.5}, r"max_train must be an integer in \[1, 60000\]; got 2.5"),
+    ({"max_test": 0}, r"max_test must be an integer in \[1, 10000\]; got 0"),
+    ({"max_test": "3"}, r"max_test must be an integer in \[1, 10000\]; got '3'"),
+    ({"max_train": 5, "rng": None}, "rng must be"),
+])
+def test_load_mnist_bad_limits_name_parameter_and_range(kwargs, match):
+    kwargs.setdefault("rng", np.random.default_rng(0))
+    with pytest.raises(ValueError, match=match):
+        data.load_mnist(**kwargs)
+
+
+# ---------------------------------------------------------------- CIFAR-10 binary format (not shipped)
+def _cifar_records(rng, n):
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    pixels = rng.integers(0, 256, (n, 3072), dtype=np.uint8)
+    return labels, pixels, np.column_stack([labels, pixels]).tobytes()
+
+
+def test_cifar10_reader_on_tiny_generated_batches(tmp_path):
+    rng = np.random.default_rng(3)
+    labels, pixels, blob = _cifar_records(rng, 4)
+    (tmp_path / "data_batch_1.bin").write_bytes(blob)
+    _, _, blob2 = _cifar_records(rng, 3)
+    (tmp_path / "data_batch_2.bin").write_bytes(blob2)
+    test_labels, test_pixels, test_blob = _cifar_records(rng, 2)
+    (tmp_path / "test_batch.bin").write_bytes(gzip.compress(test_blob))
+    images, lab = data.read_cifar10_batch(tmp_path / "data_batch_1.bin")
+    np.testing.assert_array_equal(lab, labels)
+    # channel-major layout: the first 1024 bytes after the label are the red plane, row by row
+    np.testing.assert_array_equal(images[1, 0].ravel(), pixels[1, :1024])
+    np.testing.assert_array_equal(images[2, 2, 31], pixels[2, 3072 - 32:])
+    Xtr, ytr, Xte, yte = data.load_cifar10(tmp_path)
+    assert Xtr.shape == (7, 3, 32, 32) and Xte.shape == (2, 3, 32, 32) and Xtr.max() <= 1.0
+    np.testing.assert_array_equal(yte, test_labels)
+    Xs, ys, _, _ = data.load_cifar10(tmp_path, np.random.default_rng(0), max_train=5)
+    assert Xs.shape == (5, 3, 32, 32)
+
+
+def test_cifar10_errors_name_file_and_format(tmp_path):
+    with pytest.raises(FileNotFoundError, match="place the files of cifar-10-binary.tar.gz there"):
+        data.load_cifar10(tmp_path)
+    (tmp_path / "data_batch_1.bin").write_bytes(b"\x01" * 3000)
+    with pytest.raises(ValueError, match="data_batch_1.bin: 3000 bytes is not a whole number of CIFAR-10 records"):
+        data.read_cifar10_batch(tmp_path / "data_batch_1.bin")
+    with pytest.raises(ValueError, match=r"max_train must be an integer in \[1, 50000\]"):
+        data.load_cifar10(tmp_path, np.random.default_rng(0), max_train=0)
