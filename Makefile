@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 PYTEST_NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help env book html test unit nbval execute paper check clean
+.PHONY: help env book html test unit nbval execute paper seeds check clean
 
 help:
 	@echo "make book     build the whole book (executes every notebook) into _build/html"
@@ -50,6 +50,11 @@ execute: env
 
 paper: env
 	$(PY) scripts/run_paper_scale.py
+
+# Multi-seed sweep on dask.distributed; options via SEEDS_ARGS, e.g.
+#   make seeds SEEDS_ARGS="-S 20 --chapters 04 07 --scale paper --scheduler tcp://host:8786"
+seeds: env
+	PYTHONPATH=$(CURDIR) $(PY) scripts/seeds.py $(SEEDS_ARGS)
 
 check: env
 	$(PY) scripts/ensure_chromium.py
