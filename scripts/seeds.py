@@ -124,6 +124,35 @@ def chapters_in(book: Path = BOOK) -> list[str]:
     return sorted(p.stem for p in book.glob("[0-9][0-9]_*.ipynb"))
 
 
+def stale(doc: dict | None, root: Path = ROOT, min_seeds: int = 10) -> list[str]:
+    """Plain messages for every way ``doc`` (a robustness file) no longer describes ``root``'s code.
+
+    Fingerprints come from code cells only, so re-executing a notebook keeps the file fresh.
+    """
+    book = root / "book"
+    if doc is None:
+        return ["robustness data is missing (book/robustness.json): run make seeds"]
+    prov = doc.get("provenance", {})
+    scale = prov.get("scale")
+    if scale not in ("committed", "paper"):
+        return [f"robustness data was made at scale {scale!r}, not committed or paper: run make seeds"]
+    messages = []
+    lib_changed = prov.get("lib_fingerprint") != lib_fingerprint(root)
+    overrides = scale_parameters(scale, root)
+    for chapter in chapters_in(book):
+        entry = prov.get("chapters", {}).get(chapter)
+        if (lib_changed or entry is None or chapter not in doc.get("values", {})
+                or entry.get("fingerprint") != chapter_fingerprint(book / f"{chapter}.ipynb",
+                                                                   dict(overrides.get(chapter, {})))):
+            why = ("lib/ changed" if lib_changed else "not in the file" if entry is None or chapter not in
+                   doc.get("values", {}) else "its code cells or parameters changed")
+            messages.append(f"robustness data is stale for chapter {chapter}: run make seeds   [{why}]")
+        elif len(entry.get("seeds", [])) < min_seeds or entry.get("failed_seeds"):
+            messages.append(f"robustness data for chapter {chapter} has {len(entry.get('seeds', []))} seeds "
+                            f"(at least {min_seeds} needed; failed seeds {entry.get('failed_seeds')}): run make seeds")
+    return messages
+
+
 # ---------------------------------------------------------------- the task (runs on a worker)
 
 def run_task(nb_json: str, parameters: dict, cwd: str, root: str, timeout: float) -> tuple[str, float]:
