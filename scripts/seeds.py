@@ -214,7 +214,7 @@ def summarise(per_seed: dict[str, str]) -> dict:
 
 def aggregate(results: dict[str, dict[int, dict[str, str]]], failed: dict[str, list[int]], *, seeds: list[int],
               scale: str, lib_fp: str, chapter_fps: dict[str, str], params: dict[str, dict],
-              previous: dict | None = None) -> dict:
+              previous: dict | None = None, book_chapters: list[str] | None = None) -> dict:
     """The robustness document (format in the module docstring)."""
     prov = {"seeds": list(seeds), "scale": scale, "date": time.strftime("%Y-%m-%d", time.gmtime()),
             "lib_fingerprint": lib_fp, "chapters": {}}
@@ -229,6 +229,9 @@ def aggregate(results: dict[str, dict[int, dict[str, str]]], failed: dict[str, l
         names = list(dict.fromkeys(n for s in ok for n in results[chapter][s]))
         values[chapter] = {name: summarise({str(s): results[chapter][s][name] for s in ok if name in results[chapter][s]})
                            for name in names}
+    if book_chapters is not None:      # chapters deleted or renamed since the previous file
+        prov["chapters"] = {c: e for c, e in prov["chapters"].items() if c in book_chapters}
+        values = {c: v for c, v in values.items() if c in book_chapters}
     prov["chapters"] = dict(sorted(prov["chapters"].items()))
     return {"provenance": prov, "values": dict(sorted(values.items()))}
 
@@ -357,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     previous = json.loads(out.read_text()) if out.exists() else None
     doc = aggregate({c: r for c, r in results.items() if r or c in failed}, failed, seeds=seeds, scale=args.scale,
-                    lib_fp=lib_fp, chapter_fps=chapter_fps, params=params, previous=previous)
+                    lib_fp=lib_fp, chapter_fps=chapter_fps, params=params, previous=previous,
+                    book_chapters=all_chapters)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(doc, indent=1) + "\n")
 
