@@ -11,7 +11,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 PYTEST_NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 CHAPTERS ?=
 
-.PHONY: help env book html test unit nbval nbval-old-cpu lint execute paper check clean
+.PHONY: help env book html test unit nbval nbval-old-cpu lint execute paper seeds check clean
 
 help:
 	@echo "make book     build the whole book (executes every notebook) into _build/html"
@@ -62,6 +62,11 @@ execute: env
 # make paper CHAPTERS="03 08" runs a subset (the paper-scale scorecard then shows only their claims).
 paper: env
 	$(PY) scripts/run_paper_scale.py $(CHAPTERS)
+
+# Multi-seed sweep on dask.distributed; options via SEEDS_ARGS, e.g.
+#   make seeds SEEDS_ARGS="-S 20 --chapters 04 07 --scale paper --scheduler tcp://host:8786"
+seeds: env
+	PYTHONPATH=$(CURDIR) $(PY) scripts/seeds.py $(SEEDS_ARGS)
 
 check: env
 	$(PY) scripts/ensure_chromium.py
