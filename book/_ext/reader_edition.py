@@ -14,13 +14,24 @@ downloadable ``.ipynb`` files) are never changed.
   ``parameters`` -- the chapter's knobs stay in view -- and ``show-input``).
   Outputs, figures, widgets and verdict lines are not touched. Cells already
   tagged ``hide-*``/``remove-*`` keep their own behaviour.
-* **Kernel transport.** MyST-NB executes notebooks through jupyter-cache and
-  nbclient, which start each kernel with jupyter_client's default TCP
-  transport and no way to pass configuration; ipykernel then logs "Kernel is
-  running over TCP without encryption" once per chapter. The kernels run on the
-  build machine only, so the build switches jupyter_client's configurable
-  ``transport`` default to ``ipc`` (Unix domain sockets in the Jupyter runtime
-  directory, not reachable from the network), which is what the warning asks for.
+* **Encrypted kernel transport.** MyST-NB executes notebooks through
+  jupyter-cache and nbclient, which create jupyter_client's ``KernelManager``
+  with no configuration (none can be passed through them), so its
+  ``transport_encryption`` stays ``"disabled"`` and ipykernel logs "Kernel is
+  running over TCP without encryption" once per chapter. The build sets that
+  configurable's default to ``"auto"``: the manager provisions CurveZMQ keys
+  whenever the kernelspec declares ``supported_encryption: curve`` (ipykernel's
+  does), which is the remedy the warning names. (The IPC transport, the other
+  remedy, breaks here: jupyter_client derives the socket path from the working
+  directory, and the kernel runs in the notebook's folder, not the build's.)
+* **Reproducibility record.** The ``{reproducibility-environment}`` directive
+  renders the environment and commit behind the committed outputs (git, the
+  notebooks' kernel metadata, ``requirements.txt``, and the date and machine
+  recorded by ``scripts/execute_notebooks.py`` in ``book/runtimes.json``). When a
+  build does not execute a chapter (``--execute off``), MyST-NB has no execution
+  statistics for it; the chapter's recorded run time is then entered with method
+  ``committed``, so MyST-NB's own ``{nb-exec-table}`` lists every chapter either
+  way (method ``force`` = executed by this build).
 * **Dark mode.** ``reader-edition.css`` puts figures on a white card in the
   theme's dark mode (matplotlib's inline backend writes transparent PNGs with
   black text).
@@ -28,9 +39,16 @@ downloadable ``.ipynb`` files) are never changed.
 
 from __future__ import annotations
 
+import datetime
+import json
+import platform
 import re
+import subprocess
+from pathlib import Path
 
 from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -100,19 +118,126 @@ class FoldCodeCells(SphinxPostTransform):
 
 
 # --------------------------------------------------------------------------- kernel transport
-def _kernels_over_ipc(app: Sphinx) -> None:
-    if not app.config.reader_kernel_ipc:
+def _encrypt_kernel_transport(app: Sphinx) -> None:
+    if not app.config.reader_kernel_encryption:
         return
-    from jupyter_client.connect import ConnectionFileMixin
+    import zmq
+    from jupyter_client.manager import KernelManager
 
-    ConnectionFileMixin.class_traits()["transport"].default_value = "ipc"
+    if zmq.has("curve"):
+        KernelManager.class_traits()["transport_encryption"].default_value = "auto"
+
+
+# --------------------------------------------------------------------------- reproducibility
+KEY_PACKAGES = ("numpy", "scipy", "matplotlib", "scikit-learn", "torch", "ipykernel", "ipywidgets",
+                "jupyter-book", "myst-nb", "sphinx")
+
+
+def recorded_runtimes(srcdir: Path, relpath: str) -> dict:
+    """``book/runtimes.json`` as written by ``scripts/execute_notebooks.py`` ({} if absent)."""
+    path = Path(srcdir) / relpath
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _git(srcdir: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=srcdir, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def pinned_versions(requirements: Path, names=KEY_PACKAGES) -> dict[str, str]:
+    """Exact pins ``name==version`` of ``requirements.txt`` for the given names (case-insensitive)."""
+    pins = {}
+    if requirements.exists():
+        for line in requirements.read_text().splitlines():
+            name, _, version = line.strip().partition("==")
+            if version and not line.startswith("#"):
+                pins[name.lower().replace("_", "-")] = version.strip()
+    return {name: pins[name] for name in names if name in pins}
+
+
+def environment_rows(srcdir: Path, runtimes_path: str) -> list[tuple[str, str]]:
+    """The rows of the reproducibility table: (what, value) in Markdown."""
+    srcdir = Path(srcdir)
+    record = recorded_runtimes(srcdir, runtimes_path)
+    chapters = sorted((srcdir / "book").glob("[0-9][0-9]_*.ipynb"))
+    rows = []
+    outputs = _git(srcdir, "log", "-1", "--format=%H %cs", "--", *[str(p.relative_to(srcdir)) for p in chapters])
+    if outputs:
+        commit, date = outputs.split()
+        rows.append(("commit of the committed outputs", f"`{commit}` ({date}; the last commit that changed a chapter notebook)"))
+    head = _git(srcdir, "rev-parse", "HEAD")
+    if head:
+        dirty = _git(srcdir, "status", "--porcelain", "--untracked-files=no")
+        rows.append(("commit of this build", f"`{head}`" + (" with uncommitted changes" if dirty else "")))
+    else:
+        rows.append(("commit of this build", "not a git checkout"))
+    if record:
+        rows.append(("chapters executed on", f"{record.get('date', '?')} by `make execute` (`scripts/execute_notebooks.py`)"))
+        rows.append(("machine", str(record.get("machine", "?"))))
+        if "cpu" in record:
+            rows.append(("CPU", str(record["cpu"])))
+    pythons = sorted({json.loads(p.read_text()).get("metadata", {}).get("language_info", {}).get("version", "?")
+                      for p in chapters})
+    rows.append(("Python (kernel of the committed outputs)", ", ".join(pythons)))
+    pins = pinned_versions(srcdir / "requirements.txt")
+    rows.append(("packages (exact pins; all of them in `requirements.txt`)",
+                 ", ".join(f"{name} {version}" for name, version in pins.items())))
+    rows.append(("this page built", f"{datetime.date.today().isoformat()} with Python {platform.python_version()} "
+                 f"on {platform.machine()}, {_cpu_model()}"))
+    return rows
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "CPU model unknown"
+
+
+class ReproducibilityEnvironment(SphinxDirective):
+    """``{reproducibility-environment}``: a table of the environment behind the committed outputs."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        rows = environment_rows(Path(self.env.srcdir), self.config.reader_recorded_runtimes)
+        self.env.note_dependency(str(Path(self.env.srcdir) / self.config.reader_recorded_runtimes))
+        lines = ["| | |", "| --- | --- |"] + [f"| {what} | {value} |" for what, value in rows]
+        container = nodes.container(classes=["reader-environment"])
+        self.state.nested_parse(StringList(lines, source="reproducibility-environment"), self.content_offset, container)
+        return [container]
+
+
+def _enter_recorded_runtime(app: Sphinx, doctree) -> None:
+    """Give a chapter that this build did not execute its recorded run time in MyST-NB's statistics."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    env = app.env
+    seconds = recorded_runtimes(Path(app.srcdir), app.config.reader_recorded_runtimes).get("seconds", {})
+    name = Path(env.docname).name
+    if name not in seconds or NbMetadataCollector.get_exec_data(env, env.docname):
+        return
+    date = recorded_runtimes(Path(app.srcdir), app.config.reader_recorded_runtimes).get("date")
+    mtime = datetime.datetime.fromisoformat(date).timestamp() if date else 0.0
+    NbMetadataCollector.set_exec_data(env, env.docname, {
+        "mtime": mtime, "runtime": float(seconds[name]), "method": "committed",
+        "succeeded": True, "error": None, "traceback": None})
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("reader_keep_open_tags", ["parameters", "show-input"], "html")
-    app.add_config_value("reader_kernel_ipc", True, "env")
+    app.add_config_value("reader_kernel_encryption", True, "env")
     app.connect("env-get-updated", _number_figures_per_chapter, priority=900)
     app.add_post_transform(FoldCodeCells)
-    app.connect("builder-inited", _kernels_over_ipc)
+    app.connect("builder-inited", _encrypt_kernel_transport)
     app.add_css_file("css/reader-edition.css")
+    app.add_config_value("reader_recorded_runtimes", "book/runtimes.json", "env")
+    app.add_directive("reproducibility-environment", ReproducibilityEnvironment)
+    app.connect("doctree-read", _enter_recorded_runtime)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
