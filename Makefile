@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 PYTEST_NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help env book html test unit nbval execute paper check clean
+.PHONY: help env book html test unit nbval execute paper check clean pdf
 
 help:
 	@echo "make book     build the whole book (executes every notebook) into _build/html"
@@ -58,6 +58,12 @@ test: env
 	$(PY) scripts/ensure_chromium.py
 	$(PY) scripts/build_html.py --execute off
 	REQUIRE_BROWSER_CHECK=1 $(PY) -m pytest $(PYTEST_NBVAL)
+
+# One PDF of the whole book (_build/pdf/book.pdf) from the committed outputs, then its check.
+pdf: env
+	$(PY) scripts/ensure_chromium.py
+	$(PY) scripts/build_pdf.py --execute off
+	REQUIRE_PDF_CHECK=1 $(PY) -m pytest -q -p no:cacheprovider tests/book/test_pdf.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis .benchmarks

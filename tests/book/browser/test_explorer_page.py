@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import explorer_responses, missing_browser_tools, serve, skip_or_fail
+from browser_tools import explorer_responses, missing_browser_tools, serve, skip_or_fail
 from fixture_build import build
 
 

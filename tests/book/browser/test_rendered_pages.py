@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import HTML, ROOT, explorer_responses, missing_browser_tools, serve, skip_or_fail
+from browser_tools import HTML, ROOT, explorer_responses, missing_browser_tools, serve, skip_or_fail
 
 SHOTS = ROOT / "_build" / "screenshots"
 KEEP_OPEN_TAGS = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]["reader_keep_open_tags"]
