@@ -42,11 +42,17 @@ def test_sliders_switch_the_image_without_a_kernel(built, browser):
             "  : setTimeout(wait, 100); wait();")
         records = explorer_responses(browser)
         severe = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        browser.execute_script("document.documentElement.dataset.theme = 'dark';")
+        dark_backgrounds = browser.execute_script(
+            "return Array.from(document.querySelectorAll('article img'))"
+            ".filter(i => i.offsetParent !== null).map(i => getComputedStyle(i).backgroundColor);")
     assert [r["slider"] for r in records] == ["scale a", "power b"], records
     for record in records:
         assert record["before"].get("shown") == 1 and record["after"].get("shown") == 1, record
         assert record["before"]["hash"] != record["after"]["hash"], f"moving {record['slider']} changed nothing"
     assert not severe, severe
+    assert dark_backgrounds and set(dark_backgrounds) == {"rgb(255, 255, 255)"}, \
+        f"figures in dark mode must sit on white: {dark_backgrounds}"
 
 
 def test_figure_is_numbered_captioned_with_provenance_and_code_is_folded(built):
