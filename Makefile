@@ -11,7 +11,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 PYTEST_NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 CHAPTERS ?=
 
-.PHONY: help env book html test unit nbval nbval-old-cpu lint execute paper seeds check clean
+.PHONY: help env book html test unit nbval nbval-old-cpu lint execute paper seeds pdf check clean
 
 help:
 	@echo "make book     build the whole book (executes every notebook) into _build/html"
@@ -73,6 +73,12 @@ check: env
 
 test: env
 	$(PY) scripts/run_tests.py
+
+# One PDF of the whole book (_build/pdf/book.pdf) from the committed outputs, then its check.
+pdf: env
+	$(PY) scripts/ensure_chromium.py
+	$(PY) scripts/build_pdf.py --execute off
+	REQUIRE_PDF_CHECK=1 $(PY) -m pytest -q -p no:cacheprovider tests/book/test_pdf.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis .benchmarks

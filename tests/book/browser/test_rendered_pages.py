@@ -7,7 +7,13 @@ localhost. For each page listed in ``_toc.yml`` the test fails unless
   math, no raw ``\\(`` or ``$$`` left in the text),
 * every image loaded (and chapter pages have at least one figure),
 * every ipywidgets view rendered,
-* no error output, stderr output or traceback appears in the page, and
+* no error output, stderr output or traceback appears in the page,
+* every figure in a chapter's outputs is a numbered figure with a caption
+  ("Figure N.M" with N the chapter, MyST-NB cell metadata ``mystnb.figure``),
+* every code cell's source is folded behind a toggle that is closed by default
+  (except cells tagged ``parameters`` or ``show-input``), while no output is,
+* every explorer is a static one (``lib.explorer``): moving each of its sliders
+  changes the image shown, with no kernel; a slider outside one would do nothing, and
 * the browser console reports no failed load (an attempt to reach a CDN fails
   here, so this also proves the page is self-contained).
 
@@ -20,25 +26,16 @@ test``), in which case it fails.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import shutil
-import tempfile
-import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[3]
-HTML = ROOT / "_build" / "html"
+from browser_tools import HTML, ROOT, explorer_responses, missing_browser_tools, serve, skip_or_fail
+
 SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-    "--disable-dev-shm-usage", "--window-size=1280,1000",
-]
+KEEP_OPEN_TAGS = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]["reader_keep_open_tags"]
 
 PAGE_STATE_JS = r"""
 const done = arguments[arguments.length - 1];
@@ -54,6 +51,23 @@ const settle = async () => {
   const text = prose.innerText;
   const imgs = Array.from(article.querySelectorAll("img"));
   const widgetViews = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+  const inWidget = (e) => e.closest(".jupyter-widgets, .widget-box, .reader-explorer") !== null;
+  const outputImages = Array.from(article.querySelectorAll(".cell_output img")).filter(i => !inWidget(i));
+  const figureNumber = /^Figure (\d+)\.(\d+)\s*$/;
+  const uncaptioned = outputImages.filter(i => {
+    const figure = i.closest("figure");
+    const number = figure && figure.querySelector("figcaption .caption-number");
+    const text = figure && figure.querySelector("figcaption .caption-text");
+    return !(number && figureNumber.test(number.textContent) && text && text.textContent.trim().length > 10);
+  });
+  const numbers = outputImages.map(i => i.closest("figure")).filter(f => f)
+      .map(f => (f.querySelector("figcaption .caption-number") || {}).textContent || "");
+  const keepOpen = arguments[0];
+  const cells = Array.from(article.querySelectorAll("div.cell"));
+  const openCode = cells.filter(c => c.querySelector(".cell_input") && !keepOpen.some(t => c.classList.contains("tag_" + t)))
+      .filter(c => { const d = c.querySelector(".cell_input").closest("details"); return !d || d.open; });
+  const hiddenOutputs = cells.flatMap(c => Array.from(c.querySelectorAll(".cell_output")))
+      .filter(o => o.closest("details:not([open])") !== null);
   return {
     mathSource: article.querySelectorAll(".math").length,
     mathTypeset: article.querySelectorAll("mjx-container").length,
@@ -63,6 +77,13 @@ const settle = async () => {
     errorOutputs: article.querySelectorAll(".output.traceback, .output.error, .output.stderr, .stderr").length,
     tracebackText: article.innerText.includes("Traceback (most recent call last)"),
     widgetViews: widgetViews,
+    outputImages: outputImages.length,
+    uncaptioned: uncaptioned.map(i => "code cell " + (cells.indexOf(i.closest("div.cell")) + 1)),
+    figureNumbers: numbers,
+    openCode: openCode.map(c => c.querySelector(".cell_input").innerText.slice(0, 60)),
+    hiddenOutputs: hiddenOutputs.length,
+    explorers: document.querySelectorAll(".reader-explorer").length,
+    loneSliders: Array.from(document.querySelectorAll(".widget-slider")).filter(e => !e.closest(".reader-explorer")).length,
     widgetsRendered: document.querySelectorAll(".jupyter-widgets, .widget-inline-hbox, .widget-box").length,
     height: Math.min(document.documentElement.scrollHeight, 16000),
   };
@@ -93,11 +114,7 @@ def is_notebook_page(page: str) -> bool:
 
 
 def missing_tools() -> list[str]:
-    missing = [exe for exe in ("chromium", "chromedriver") if shutil.which(exe) is None]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("selenium (pip)")
+    missing = missing_browser_tools()
     if not (HTML / "index.html").exists():
         missing.append("_build/html (run `make html` first)")
     return missing
@@ -105,44 +122,17 @@ def missing_tools() -> list[str]:
 
 @pytest.fixture(scope="module")
 def server():
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
     missing = missing_tools()
     if missing:
-        reason = "browser check: missing " + ", ".join(missing)
-        if os.environ.get("REQUIRE_BROWSER_CHECK") == "1":
-            pytest.fail(reason + " (REQUIRE_BROWSER_CHECK=1)")
-        print("SKIPPED " + reason)
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    profile = tempfile.mkdtemp(prefix="book-chromium-")
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    driver.set_script_timeout(60)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+        skip_or_fail(missing)
+    with serve(HTML) as url:
+        yield url
 
 
 @pytest.mark.parametrize("page", toc_pages())
 def test_page_renders(page, server, browser):
     browser.get(f"{server}/{page}")
-    state = browser.execute_async_script(PAGE_STATE_JS)
+    state = browser.execute_async_script(PAGE_STATE_JS, KEEP_OPEN_TAGS)
     assert "jsError" not in state, state
     console = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
@@ -167,14 +157,36 @@ def test_page_renders(page, server, browser):
                         f"{state['tracebackText']})")
     if state["widgetViews"] and not state["widgetsRendered"]:
         problems.append(f"{state['widgetViews']} widget views but none rendered")
+    if state["uncaptioned"]:
+        problems.append(f"{len(state['uncaptioned'])} of {state['outputImages']} figures without a "
+                        f"'Figure N.M' number and caption (cell metadata mystnb.figure): {state['uncaptioned']}")
+    chapter = reader_chapter_number(page)
+    wrong = [n for n in state["figureNumbers"] if chapter is not None and not n.startswith(f"Figure {chapter}.")]
+    if wrong:
+        problems.append(f"figure numbers not of chapter {chapter}: {wrong}")
+    if state["openCode"]:
+        problems.append(f"code cells not folded by default: {state['openCode']}")
+    if state["hiddenOutputs"]:
+        problems.append(f"{state['hiddenOutputs']} outputs hidden behind a closed toggle")
+    if state["loneSliders"]:
+        problems.append(f"{state['loneSliders']} sliders outside a static explorer (lib.explorer): "
+                        "they do nothing without a kernel")
+    if state["explorers"]:
+        for record in explorer_responses(browser):
+            if record["before"].get("shown") != 1 or record["before"] == record["after"]:
+                problems.append(f"explorer {record['explorer']}: moving slider {record['slider']!r} did not "
+                                f"change the shown image ({record['before']} -> {record['after']})")
+        console += [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     if console:
         problems.append(f"browser console errors: {console}")
     assert not problems, f"{page}: " + "; ".join(problems)
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output readable
-        pass
+def reader_chapter_number(page: str) -> int | None:
+    """The chapter number in a chapter page's name (book/04_convergence.html -> 4)."""
+    stem = Path(page).stem
+    head = stem.split("_", 1)[0]
+    return int(head) if head.isdigit() and is_notebook_page(page) else None
 
 
 def test_missing_browser_is_named(monkeypatch):
