@@ -24,8 +24,22 @@ Every random function takes a seeded :class:`numpy.random.Generator`;
 nothing here keeps global state.
 """
 
-from lib import (adversarial, classifier, convergence, data, gradient_descent, likelihood, lsh, lyapunov,
-                 maxlikelihood, params, paths, reconciliation, spacetime, uncertainty)
+from lib import (
+                 adversarial,
+                 classifier,
+                 convergence,
+                 data,
+                 gradient_descent,
+                 likelihood,
+                 lsh,
+                 lyapunov,
+                 maxlikelihood,
+                 params,
+                 paths,
+                 reconciliation,
+                 spacetime,
+                 uncertainty,
+)
 
 __all__ = [
     "adversarial", "classifier", "convergence", "data", "gradient_descent", "likelihood", "lsh", "lyapunov",

@@ -108,7 +108,7 @@ def plot_pmf_comparison(ax: Axes, counts, n: int, theta0: float, label: str = ""
     support = np.arange(n + 1)
     freq = np.bincount(counts, minlength=n + 1) / counts.size
     ax.bar(support, freq, width=1.0, color="C0", alpha=0.5, label="measured")
-    ax.plot(support, stats.binom.pmf(support, n, theta0), "o", ms=3, color="C3", label=rf"Bin($n$, $\theta_0$)")
+    ax.plot(support, stats.binom.pmf(support, n, theta0), "o", ms=3, color="C3", label=r"Bin($n$, $\theta_0$)")
     lo, hi = stats.binom.ppf([1e-4, 1 - 1e-4], n, theta0)
     ax.set_xlim(lo - 1, hi + 1)
     ax.set_xlabel("Hamming count x")

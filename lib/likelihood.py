@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, special, stats
 
-from lib._validate import check_counts, check_generator, check_grid, check_int, check_fraction, check_size
+from lib._validate import check_counts, check_fraction, check_generator, check_grid, check_int, check_size
 
 LN2 = np.log(2.0)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from lib._validate import check_counts, check_generator, check_int, check_fraction, check_real, check_vector
+from lib._validate import check_counts, check_fraction, check_generator, check_int, check_real, check_vector
 
 #: Largest number of Gaussian entries drawn at once by :func:`sample_hamming_counts`.
 _CHUNK_ENTRIES = 4_000_000

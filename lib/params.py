@@ -41,8 +41,8 @@ lib.params.ParameterError: unknown parameter 'sead'; this chapter's parameters a
 from __future__ import annotations
 
 import math
-import re
 import numbers
+import re
 import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass

@@ -365,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(doc, indent=1) + "\n")
 
-    print(f"\n| chapter | seeds ok | failed | run now | median s/task | values |\n| --- | --- | --- | --- | --- | --- |")
+    print("\n| chapter | seeds ok | failed | run now | median s/task | values |\n| --- | --- | --- | --- | --- | --- |")
     for c in chosen:
         t = timings[c]
         print(f"| {c} | {len(results[c])}/{len(seeds)} | {', '.join(map(str, sorted(failed.get(c, [])))) or '-'} | "

@@ -7,10 +7,8 @@ import numpy as np
 import pytest
 
 from lib import adversarial as adv
-from lib import convergence as cv
 from lib import data
 from lib import maxlikelihood as ml
-from lib import reconciliation as rc
 
 
 def test_adversarial_recovery_psnr_formula_is_exact_with_right_sign():

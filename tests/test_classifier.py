@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import gzip
-
 import numpy as np
 import pytest
 
 from lib import classifier as clf
 from lib import data
-from lib import uncertainty as un
 
 LINE = np.linspace(-60, 60, 120_001)
 

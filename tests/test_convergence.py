@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import special
 
 from lib import convergence as cv
-from lib import lyapunov as ly
 from lib import maxlikelihood as ml
 
 

@@ -3,17 +3,12 @@
 
 from __future__ import annotations
 
+import gzip
+
 import numpy as np
 import pytest
 
-from lib import adversarial as adv
-from lib import convergence as cv
 from lib import data
-from lib import maxlikelihood as ml
-from lib import reconciliation as rc
-
-
-import gzip
 
 
 @pytest.mark.parametrize("name", data.MESSAGES)

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from lib import gradient_descent as gd
-from lib import maxlikelihood as ml
-from lib import spacetime
 
 
 def test_algorithm2_matches_closed_form():

@@ -7,9 +7,7 @@ import numpy as np
 import pytest
 from scipy import special
 
-from lib import convergence as cv
 from lib import lyapunov as ly
-from lib import maxlikelihood as ml
 
 
 def test_gap_without_selection_at_k2_is_log2():

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib import adversarial as adv
 from lib import convergence as cv
 from lib import data
 from lib import maxlikelihood as ml

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib import gradient_descent as gd
 from lib import maxlikelihood as ml
 from lib import spacetime
 

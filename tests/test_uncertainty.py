@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-import gzip
-
 import numpy as np
 import pytest
 
 from lib import classifier as clf
-from lib import data
 from lib import uncertainty as un
 
 LINE = np.linspace(-60, 60, 120_001)
@@ -126,7 +123,6 @@ def test_paper_sigma_p_is_nan_exactly_where_the_variance_is_negative():
 
 
 def test_class_slice_stats_covers_every_pixel():
-    from lib import classifier as clf
 
     params = clf.init_params(np.random.default_rng(0), 5, 4, 3)
     st = un.class_slice_stats(params, np.full(5, 0.5), 2, 21)

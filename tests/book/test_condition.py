@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from bookkit import condition
 
 VALUES = {"01_a:x": "0.941", "01_a:n": "12", "02_b:flag": "false", "02_b:y": "-0.5"}

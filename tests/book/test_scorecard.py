@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from bookkit import scorecard
 
 ROOT = Path(__file__).resolve().parents[2]

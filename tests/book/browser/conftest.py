@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser_tools import chromium, missing_browser_tools, skip_or_fail
 
 

@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser_tools import explorer_responses, missing_browser_tools, serve, skip_or_fail
 from fixture_build import build
 

@@ -31,7 +31,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from browser_tools import HTML, ROOT, explorer_responses, missing_browser_tools, serve, skip_or_fail
 
 SHOTS = ROOT / "_build" / "screenshots"
