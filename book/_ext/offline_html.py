@@ -40,5 +40,6 @@ def _dedupe_and_check(app: Sphinx, pagename: str, templatename: str, context: di
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("html-page-context", _dedupe_and_check, priority=100)  # early: emit_firstresult stops at the first handler returning a value
+    # Early: emit_firstresult stops at the first handler returning a value.
+    app.connect("html-page-context", _dedupe_and_check, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
