@@ -208,7 +208,8 @@ def load_mnist(directory=None, rng: np.random.Generator | None = None, *, max_tr
     and ``t10k-labels-idx1-ubyte`` (also spelled ``train-images.idx3-ubyte`` etc., as in the
     shipped copy), each ``.gz`` or not. Files under the shipped (dotted) names are checked
     against :data:`MNIST_SHA256`; a reader's own files under the standard names are not.
-    Images are flattened to 784 values. ``max_train`` (1..60000) and ``max_test`` (1..10000) keep a seeded random subset (``rng`` required then).
+    Images are flattened to 784 values. ``max_train`` (1..60000) and ``max_test`` (1..10000)
+    keep a seeded random subset (``rng`` required then).
     Returns ``(X_train, y_train, X_test, y_test)``.
     """
     max_train = _check_limit("max_train", max_train, MNIST_SIZES["train"])
