@@ -24,7 +24,7 @@ Recipe: converting a chapter's ``widgets.interact`` explorer
    arguments and **return the figure** instead of calling ``plt.show()``::
 
        def show_losses(L, n):
-           model, units, _ = maxlikelihood.fit_and_forward(...)
+           s = maxlikelihood.sample(...)
            fig, ax = plt.subplots(figsize=(6, 3))
            ...
            return fig            # was: plt.show()

@@ -477,13 +477,3 @@ def _as_batch(X, k: int) -> tuple[np.ndarray, bool]:
         raise ValueError("X must not contain zero vectors (their direction is undefined)")
     return X.T.copy(), single
 
-
-# --- Transitional aliases: chapters are moving to :func:`sample`; these go once none calls them.
-def fit_and_forward(w0, X, n, L, rng, *, sampler="faithful", selection="max", row_order="index", trajectory=False):
-    """Deprecated: use :func:`sample` (``(s.model, s.units, s.log_norms)``)."""
-    return _train(w0, X, n, L, rng, sampler, selection, row_order, trajectory)
-
-
-def joint_outputs(w0, X, n, L, rng, *, selection="max", trajectory=False):
-    """Deprecated: use ``sample(..., sampler="joint")``."""
-    return _joint(w0, X, n, L, rng, selection=selection, trajectory=trajectory)
