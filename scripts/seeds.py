@@ -39,9 +39,10 @@ The robustness file (``book/robustness.json``; ``--out`` elsewhere)
         "seeds": [0, 1, ...],                     # seeds requested
         "scale": "committed" | "paper" | "<yaml path>",
         "date": "YYYY-MM-DD",
-        "lib_fingerprint": "<sha256>",            # see lib_fingerprint()
+        "lib_fingerprint": "<sha256>",            # all of lib/ at sweep time (information)
         "chapters": {"04_convergence": {
             "fingerprint": "<sha256>",            # see chapter_fingerprint(): code cells + parameters
+            "lib_fingerprint": "<sha256>",        # the lib/ modules the chapter uses (chapter_lib_fingerprint)
             "parameters": {...},                  # overrides used besides seed ({} at committed scale)
             "seeds": [0, 1, ...],                 # seeds that ran successfully
             "failed_seeds": []}}},
@@ -53,8 +54,9 @@ The robustness file (``book/robustness.json``; ``--out`` elsewhere)
 
 ``lo``/``hi`` are the 2.5 and 97.5 percentiles across seeds (numpy, linear interpolation).
 "true"/"false"/"never" and other words are kept as strings. Running a chapter subset updates
-those chapters in an existing file with the same scale, seeds and lib fingerprint, and starts a
-new file otherwise.
+those chapters in an existing file with the same scale and seeds, and starts a new file otherwise.
+A chapter's data is stale when its code cells, its parameters or the ``lib`` modules it uses
+(imported by its code cells, transitively) change.
 
 Usage: python scripts/seeds.py [-S 10] [--chapters 04 07] [--scale committed|paper|FILE.yml]
                               [--scheduler ADDRESS] [--workers N] [--timeout SECONDS] [--out PATH]
@@ -63,6 +65,7 @@ Usage: python scripts/seeds.py [-S 10] [--chapters 04 07] [--scale committed|pap
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import math
@@ -85,12 +88,56 @@ META_KEY = "book_sweep"
 
 # ---------------------------------------------------------------- fingerprints
 
-def lib_fingerprint(root: Path = ROOT) -> str:
-    """sha256 over ``lib/*.py`` (relative path + source), sorted by path."""
+def lib_fingerprint(root: Path = ROOT, modules: list[str] | None = None) -> str:
+    """sha256 over ``lib/*.py`` (relative path + source), sorted by path; only ``modules`` if given."""
     h = hashlib.sha256()
     for path in sorted((root / "lib").glob("*.py")):
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        if modules is None or path.stem in modules:
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def _lib_imports(source: str) -> set[str]:
+    """Names of the ``lib`` modules a piece of code imports (``from lib import a``, ``import lib.b``, ...)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:                     # IPython magics: fall back to a line-wise scan
+        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "lib":
+                found.update(alias.name for alias in node.names)
+            elif node.module.startswith("lib."):
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.ImportFrom) and node.level == 1:     # from ._validate import ... inside lib
+            found.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("lib."))
+    return found
+
+
+def chapter_lib_modules(notebook: Path, root: Path = ROOT) -> list[str]:
+    """The ``lib`` modules a chapter uses: those its code cells import, and theirs, transitively.
+
+    ``lib/__init__.py`` only re-exports the modules, so it is left out: adding a module for one
+    chapter does not make every other chapter's robustness data stale.
+    """
+    lib = root / "lib"
+    todo = set().union(*(_lib_imports(src) for src in code_cells(notebook)))
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or not (lib / f"{name}.py").exists():
+            continue
+        seen.add(name)
+        todo |= _lib_imports((lib / f"{name}.py").read_text()) - seen
+    return sorted(seen)
+
+
+def chapter_lib_fingerprint(notebook: Path, root: Path = ROOT) -> str:
+    """sha256 over the sources of the ``lib`` modules the chapter uses (:func:`chapter_lib_modules`)."""
+    return lib_fingerprint(root, chapter_lib_modules(notebook, root))
 
 
 def code_cells(notebook: Path) -> list[str]:
@@ -137,14 +184,15 @@ def stale(doc: dict | None, root: Path = ROOT, min_seeds: int = 10) -> list[str]
     if scale not in ("committed", "paper"):
         return [f"robustness data was made at scale {scale!r}, not committed or paper: run make seeds"]
     messages = []
-    lib_changed = prov.get("lib_fingerprint") != lib_fingerprint(root)
     overrides = scale_parameters(scale, root)
     for chapter in chapters_in(book):
         entry = prov.get("chapters", {}).get(chapter)
+        lib_changed = entry is not None and entry.get("lib_fingerprint") != chapter_lib_fingerprint(
+            book / f"{chapter}.ipynb", root)
         if (lib_changed or entry is None or chapter not in doc.get("values", {})
                 or entry.get("fingerprint") != chapter_fingerprint(book / f"{chapter}.ipynb",
                                                                    dict(overrides.get(chapter, {})))):
-            why = ("lib/ changed" if lib_changed else "not in the file" if entry is None or chapter not in
+            why = ("the lib/ modules it uses changed" if lib_changed else "not in the file" if entry is None or chapter not in
                    doc.get("values", {}) else "its code cells or parameters changed")
             messages.append(f"robustness data is stale for chapter {chapter}: run make seeds   [{why}]")
         elif len(entry.get("seeds", [])) < min_seeds or entry.get("failed_seeds"):
@@ -214,17 +262,20 @@ def summarise(per_seed: dict[str, str]) -> dict:
 
 def aggregate(results: dict[str, dict[int, dict[str, str]]], failed: dict[str, list[int]], *, seeds: list[int],
               scale: str, lib_fp: str, chapter_fps: dict[str, str], params: dict[str, dict],
+              chapter_lib_fps: dict[str, str] | None = None,
               previous: dict | None = None, book_chapters: list[str] | None = None) -> dict:
     """The robustness document (format in the module docstring)."""
     prov = {"seeds": list(seeds), "scale": scale, "date": time.strftime("%Y-%m-%d", time.gmtime()),
             "lib_fingerprint": lib_fp, "chapters": {}}
     values: dict[str, dict] = {}
-    if previous and all(previous.get("provenance", {}).get(k) == prov[k] for k in ("seeds", "scale", "lib_fingerprint")):
+    if previous and all(previous.get("provenance", {}).get(k) == prov[k] for k in ("seeds", "scale")):
         prov["chapters"].update(previous["provenance"].get("chapters", {}))
         values.update(previous.get("values", {}))
     for chapter in sorted(results):
         ok = sorted(results[chapter])
-        prov["chapters"][chapter] = {"fingerprint": chapter_fps[chapter], "parameters": params.get(chapter, {}),
+        prov["chapters"][chapter] = {"fingerprint": chapter_fps[chapter],
+                                     "lib_fingerprint": (chapter_lib_fps or {}).get(chapter, lib_fp),
+                                     "parameters": params.get(chapter, {}),
                                      "seeds": ok, "failed_seeds": sorted(failed.get(chapter, []))}
         names = list(dict.fromkeys(n for s in ok for n in results[chapter][s]))
         values[chapter] = {name: summarise({str(s): results[chapter][s][name] for s in ok if name in results[chapter][s]})
@@ -284,12 +335,13 @@ def main(argv: list[str] | None = None) -> int:
     lib_fp = lib_fingerprint()
     build = Path(args.build)
 
-    chapter_fps, params, tasks, results, failed = {}, {}, [], {c: {} for c in chosen}, {}
+    chapter_fps, chapter_lib_fps, params, tasks, results, failed = {}, {}, {}, [], {c: {} for c in chosen}, {}
     for chapter in chosen:
         params[chapter] = dict(scale_params.get(chapter, {}))
         chapter_fps[chapter] = chapter_fingerprint(BOOK / f"{chapter}.ipynb", params[chapter])
+        chapter_lib_fps[chapter] = chapter_lib_fingerprint(BOOK / f"{chapter}.ipynb")
         for seed in seeds:
-            tasks.append((chapter, seed, task_fingerprint(chapter_fps[chapter], lib_fp, seed)))
+            tasks.append((chapter, seed, task_fingerprint(chapter_fps[chapter], chapter_lib_fps[chapter], seed)))
 
     def output(chapter: str, seed: int) -> Path:
         return build / chapter / f"seed-{seed}.ipynb"
@@ -361,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     previous = json.loads(out.read_text()) if out.exists() else None
     doc = aggregate({c: r for c, r in results.items() if r or c in failed}, failed, seeds=seeds, scale=args.scale,
                     lib_fp=lib_fp, chapter_fps=chapter_fps, params=params, previous=previous,
+                    chapter_lib_fps=chapter_lib_fps,
                     book_chapters=all_chapters)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(doc, indent=1) + "\n")

@@ -56,8 +56,9 @@ def _fresh_doc(root: Path) -> dict:
     chapters = seeds.chapters_in(root / "book")
     results = {c: {s: {"x": str(s)} for s in range(10)} for c in chapters}
     fps = {c: seeds.chapter_fingerprint(root / "book" / f"{c}.ipynb", {}) for c in chapters}
+    lib_fps = {c: seeds.chapter_lib_fingerprint(root / "book" / f"{c}.ipynb", root) for c in chapters}
     return seeds.aggregate(results, {}, seeds=list(range(10)), scale="committed", lib_fp=seeds.lib_fingerprint(root),
-                           chapter_fps=fps, params={c: {} for c in chapters})
+                           chapter_fps=fps, params={c: {} for c in chapters}, chapter_lib_fps=lib_fps)
 
 
 def test_stale_detects_code_lib_and_missing_chapters_but_not_outputs(tmp_path):
@@ -84,12 +85,21 @@ def test_stale_detects_code_lib_and_missing_chapters_but_not_outputs(tmp_path):
     other = seeds.chapters_in(root / "book")[-1]
     del doc["provenance"]["chapters"][other], doc["values"][other]
     assert seeds.stale(doc, root) == [f"robustness data is stale for chapter {other}: run make seeds   [not in the file]"]
-    # Any lib/ source change makes every chapter stale.
+    # A change to a lib/ module every chapter uses (lib.params) makes every chapter stale ...
     doc = _fresh_doc(root)
     (root / "lib" / "params.py").write_text((root / "lib" / "params.py").read_text() + "\n# edited\n")
     messages = seeds.stale(doc, root)
     assert len(messages) == len(seeds.chapters_in(root / "book"))
-    assert all(m.startswith("robustness data is stale for chapter ") and m.endswith("[lib/ changed]") for m in messages)
+    assert all(m.startswith("robustness data is stale for chapter ") and m.endswith("[the lib/ modules it uses changed]")
+               for m in messages)
+    # ... a change to a module only some chapters use makes exactly those stale.
+    (root / "lib" / "params.py").write_text((ROOT / "lib" / "params.py").read_text())
+    users = [c for c in seeds.chapters_in(root / "book")
+             if "gradient_descent" in seeds.chapter_lib_modules(root / "book" / f"{c}.ipynb", root)]
+    assert users and len(users) < len(seeds.chapters_in(root / "book"))
+    (root / "lib" / "gradient_descent.py").write_text((root / "lib" / "gradient_descent.py").read_text() + "\n# edited\n")
+    assert [m.split(":")[0].rsplit(" ", 1)[1] for m in seeds.stale(doc, root)] == users
+    (root / "lib" / "gradient_descent.py").write_text((ROOT / "lib" / "gradient_descent.py").read_text())
     # Too few seeds, and a file made at a test scale, are refused too.
     (root / "lib" / "params.py").write_text((ROOT / "lib" / "params.py").read_text())
     doc = _fresh_doc(root)
@@ -188,6 +198,7 @@ def test_two_seed_sweep_on_a_real_scheduler_and_worker(tmp_path):
     prov = doc["provenance"]
     assert prov["seeds"] == [0, 1] and prov["scale"] == str(scale)
     assert prov["lib_fingerprint"] == seeds.lib_fingerprint(ROOT)
+    assert prov["chapters"][E2E_CHAPTER]["lib_fingerprint"] == seeds.chapter_lib_fingerprint(BOOK / f"{E2E_CHAPTER}.ipynb")
     entry = prov["chapters"][E2E_CHAPTER]
     assert entry["seeds"] == [0, 1] and entry["failed_seeds"] == [] and entry["parameters"] == tiny
     assert entry["fingerprint"] == seeds.chapter_fingerprint(BOOK / f"{E2E_CHAPTER}.ipynb", tiny)
