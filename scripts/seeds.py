@@ -70,6 +70,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -136,8 +137,33 @@ def chapter_lib_modules(notebook: Path, root: Path = ROOT) -> list[str]:
 
 
 def chapter_lib_fingerprint(notebook: Path, root: Path = ROOT) -> str:
-    """sha256 over the sources of the ``lib`` modules the chapter uses (:func:`chapter_lib_modules`)."""
-    return lib_fingerprint(root, chapter_lib_modules(notebook, root))
+    """sha256 over the sources of the ``lib`` modules the chapter uses (:func:`chapter_lib_modules`).
+
+    ``lib/figures.py`` holds every chapter's plotting helpers; it counts by the helpers the
+    chapter calls (:func:`_figures_part`), so a new chapter's figures leave the others fresh.
+    """
+    modules = chapter_lib_modules(notebook, root)
+    h = hashlib.sha256(lib_fingerprint(root, [m for m in modules if m != "figures"]).encode())
+    if "figures" in modules:
+        h.update(_figures_part(root / "lib" / "figures.py", "\n".join(code_cells(notebook))).encode())
+    return h.hexdigest()
+
+
+def _figures_part(path: Path, chapter_code: str) -> str:
+    """The module's top level except its functions, plus the functions ``chapter_code`` calls as
+    ``figures.NAME`` and, transitively, the module's functions those call."""
+    source = path.read_text()
+    tree = ast.parse(source)
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    header = [ast.get_source_segment(source, node) or "" for node in tree.body if not isinstance(node, ast.FunctionDef)]
+    todo = set(re.findall(r"\bfigures\.(\w+)", chapter_code)) & set(functions)
+    used: set[str] = set()
+    while todo:
+        name = todo.pop()
+        used.add(name)
+        calls = {n.id for n in ast.walk(functions[name]) if isinstance(n, ast.Name)}
+        todo |= (calls & set(functions)) - used
+    return "\n".join(header + [ast.get_source_segment(source, functions[n]) or "" for n in sorted(used)])
 
 
 def code_cells(notebook: Path) -> list[str]:

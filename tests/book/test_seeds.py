@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import os
 import shutil
 import socket
@@ -59,6 +60,22 @@ def _fresh_doc(root: Path) -> dict:
     lib_fps = {c: seeds.chapter_lib_fingerprint(root / "book" / f"{c}.ipynb", root) for c in chapters}
     return seeds.aggregate(results, {}, seeds=list(range(10)), scale="committed", lib_fp=seeds.lib_fingerprint(root),
                            chapter_fps=fps, params={c: {} for c in chapters}, chapter_lib_fps=lib_fps)
+
+
+def test_figures_count_by_the_helpers_a_chapter_calls(tmp_path):
+    root = _copy_repo(tmp_path)
+    doc = _fresh_doc(root)
+    figures = root / "lib" / "figures.py"
+    # A new plotting helper (another chapter's) leaves every chapter fresh ...
+    figures.write_text(figures.read_text() + "\n\ndef plot_new_chapter(ax):\n    return ax\n")
+    assert seeds.stale(doc, root) == []
+    # ... editing a helper that chapter 1 calls makes chapter 1 stale.
+    chapter = seeds.chapters_in(root / "book")[0]
+    code = "\n".join(seeds.code_cells(root / "book" / f"{chapter}.ipynb"))
+    used = sorted(set(re.findall(r"figures\.(\w+)\(", code)) & set(re.findall(r"^def (\w+)\(", figures.read_text(), re.M)))
+    assert used, "chapter 1 draws with lib.figures"
+    figures.write_text(figures.read_text().replace(f"def {used[0]}(", f"def {used[0]}(_edited=None, "))
+    assert f"robustness data is stale for chapter {chapter}:" in " ".join(seeds.stale(doc, root))
 
 
 def test_stale_detects_code_lib_and_missing_chapters_but_not_outputs(tmp_path):
