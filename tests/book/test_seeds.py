@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -74,7 +74,7 @@ def test_figures_count_by_the_helpers_a_chapter_calls(tmp_path):
     code = "\n".join(seeds.code_cells(root / "book" / f"{chapter}.ipynb"))
     used = sorted(set(re.findall(r"figures\.(\w+)\(", code)) & set(re.findall(r"^def (\w+)\(", figures.read_text(), re.M)))
     assert used, "chapter 1 draws with lib.figures"
-    figures.write_text(figures.read_text().replace(f"def {used[0]}(", f"def {used[0]}(_edited=None, "))
+    figures.write_text(figures.read_text().replace(f"def {used[0]}(", f"def {used[0]}(*_edited, "))
     assert f"robustness data is stale for chapter {chapter}:" in " ".join(seeds.stale(doc, root))
 
 
