@@ -141,7 +141,8 @@ def recovery_experiment(rng: np.random.Generator, key_input, message, n: int, L:
 
 
 def formula_error(curves: dict, alphas, k: int = 2500) -> float:
-    """Chapter 8: largest absolute difference between the measured PSNR and :func:`psnr_formula` where the sign was recovered correctly.
+    """Chapter 8: largest absolute difference between the measured PSNR and :func:`psnr_formula`
+    where the sign was recovered correctly.
 
     ``curves`` is the output of :func:`recovery_experiment`. The formula is tested against the
     actual recovery (subtraction, sign choice, PSNR of the image), not against itself.

@@ -282,7 +282,8 @@ def converging(etas, w0=W0) -> np.ndarray:
 
 
 def prediction_error(measured, predicted, lambdas, etas, *, lambda_min: float = 10.0) -> float:
-    """Chapter 6: largest absolute difference between the measured and the predicted collapsed fraction for ``lambda >= lambda_min`` below saturation."""
+    """Chapter 6: largest absolute difference between the measured and the predicted collapsed
+    fraction for ``lambda >= lambda_min`` below saturation."""
     measured, predicted = check_array("measured", measured, ndim=2), check_array("predicted", predicted, ndim=2)
     rows = np.asarray(_check_positive_list("lambdas", lambdas)) >= lambda_min
     cols = converging(etas)
