@@ -358,3 +358,75 @@ def record(params: Params, X_train, y_train, X_test, y_test, rng: np.random.Gene
         head, pgd_attack(head, Z_test, y_test, space="feature", **attack), y_test)
     out["feature_scale"] = scale
     return out, head, (Z_train, Z_test)
+
+
+def epoch_measurements(params: Params, X_train, y_train, X_test, y_test, rng: np.random.Generator, *, pixels, feats,
+                       grid, mc_samples: int, label: int, attack: dict, n_attack: int, head_epochs: int) -> dict:
+    """Everything Chapter 10 records at one epoch, in pixel and in feature space (supplement Sec. 2.2).
+
+    Test accuracy on ``X_test``; robust accuracy under PGD ``attack`` on its first ``n_attack``
+    images; per space the book's grid estimator of the class-``label`` slices (:func:`slice_stats`,
+    trapezoid on ``grid``) and the paper's Monte Carlo estimator of the same slices
+    (:func:`slice_stats_monte_carlo`, ``mc_samples`` uniform points per coordinate), each reduced by
+    Eq. 23 to Delta X, Delta P (``||psi'||`` convention), plus the share of coordinates with
+    sigma_x sigma_p >= 1/2 and the paper's own d/dx Delta P (grid). Feature space: a head
+    retrained from random weights on the scaled features (:func:`feature_space`, :func:`train_head`).
+    Returns a flat dict of floats and, under ``"_stats"``, the grid statistics and the head.
+    """
+    n_attack = check_int("n_attack", n_attack, low=1, high=len(X_test))
+    mc_samples = check_int("mc_samples", mc_samples, low=2)
+    out = {"test": accuracy(params, X_test, y_test),
+           "robust": accuracy(params, pgd_attack(params, X_test[:n_attack], y_test[:n_attack], **attack),
+                              y_test[:n_attack])}
+    Z_train, Z_test, scale = feature_space(params, X_train, X_test)
+    head = train_head(Z_train, y_train, rng, epochs=head_epochs)
+    out["feature_test"] = head_accuracy(head, Z_test, y_test)
+    out["feature_robust"] = head_accuracy(
+        head, pgd_attack(head, Z_test[:n_attack], y_test[:n_attack], space="feature", **attack), y_test[:n_attack])
+    stats = {}
+    for space, net, base, dims in (("pixel", params, np.mean(X_train, axis=0), pixels),
+                                   ("feature", head, Z_train.mean(axis=0), feats)):
+        st = slice_stats(net, base, dims, grid, label, space)
+        mc = slice_stats_monte_carlo(net, base, dims, label, rng, mc_samples, space)
+        out[space + "_dX"], out[space + "_dP"] = uncertainty.delta_x_delta_p(st)
+        out[space + "_dX_mc"], out[space + "_dP_mc"] = uncertainty.delta_x_delta_p(mc)
+        out[space + "_bound_holds"] = float(np.mean(st["sigma_x"] * st["sigma_p_hermitian"] >= 0.5))
+        out[space + "_dP_paper"], out[space + "_paper_negative"] = uncertainty.delta_p_paper(st)
+        stats[space] = st
+    out["_stats"] = {"head": head, "feature_base": Z_train.mean(axis=0), **stats}
+    return out
+
+
+def train_history(rng: np.random.Generator, X_train, y_train, X_test, y_test, *, epochs: int, lr: float,
+                  batch_size: int, **measure) -> tuple[Params, dict, dict]:
+    """Train the MNIST CNN for ``epochs`` epochs (Adam, ``lr``, ``batch_size``) and record
+    :func:`epoch_measurements` (keyword arguments ``measure``) before training and after every epoch.
+
+    Returns ``(params, history, last)``: ``history`` maps each measured quantity and ``"epoch"`` to an
+    array of ``epochs + 1`` values (epoch 0 = the untrained network); ``last`` is the final
+    epoch's ``"_stats"`` (grid slice statistics per space, the retrained head, the feature base point).
+    """
+    rng = check_generator("rng", rng)
+    epochs = check_int("epochs", epochs, low=1)
+    params = init_params(rng)
+    opt = make_optimizer(params, lr)
+    rows = []
+    for epoch in range(epochs + 1):
+        if epoch:
+            train_epoch(params, opt, X_train, y_train, rng, batch_size=batch_size)
+        rows.append(epoch_measurements(params, X_train, y_train, X_test, y_test, rng, **measure))
+    last = rows[-1]["_stats"]
+    history = {key: np.array([row[key] for row in rows]) for key in rows[0] if key != "_stats"}
+    history["epoch"] = np.arange(epochs + 1)
+    return params, history, last
+
+
+def estimate_seconds(p: dict) -> float:
+    """Rough run time of Chapter 10 (float64, one thread, 2-core machine) for its parameters ``p``:
+    per epoch one pass over the training images and, per measurement, PGD on ``n_attack`` images,
+    grid and Monte Carlo slices over ``n_pixels`` pixels, the feature extraction and a head. Calibrated
+    on the committed run (about 1.1 ms per image pass through the network)."""
+    per_image = 1.1e-3
+    measure = per_image * (p["n_attack"] * p["pgd_steps"] + p["n_pixels"] * (p["slice_points"] + p["mc_samples"])
+                           + 2 * (p["max_train"] + p["max_test"]) / 5) + 3e-4 * p["head_epochs"] * p["max_train"]
+    return float(5 + p["epochs"] * per_image * p["max_train"] + (p["epochs"] + 2) * measure)

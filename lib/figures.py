@@ -411,3 +411,22 @@ def plot_controls(ax: Axes, history: dict, untrained, scaled: tuple[float, float
     ax.set_yscale("log")
     ax.legend(fontsize="small")
     return ax
+
+
+def plot_dx_dp_estimators(ax: Axes, history: dict, space: str, label: int = 8) -> Axes:
+    """Delta X against Delta P over training for one ``space`` of a :func:`lib.cnn.train_history`
+    record, with the book's grid estimator (circles joined in epoch order, coloured by epoch) and
+    the paper's Monte Carlo estimator (crosses) side by side (Zhang & Meng's Fig. 2B/F; Chapter 10)."""
+    epochs = history["epoch"]
+    ax.plot(history[space + "_dX"], history[space + "_dP"], "-", color="0.7", lw=0.8, zorder=1)
+    sc = ax.scatter(history[space + "_dX"], history[space + "_dP"], c=epochs, cmap="viridis", s=26, zorder=2,
+                    label="grid (trapezoid), this book")
+    ax.scatter(history[space + "_dX_mc"], history[space + "_dP_mc"], c=epochs, cmap="viridis", marker="x", s=30,
+               zorder=2, label="Monte Carlo, the paper's estimator")
+    ax.plot(history[space + "_dX"][0], history[space + "_dP"][0], "o", mfc="none", mec="r", ms=11,
+            label="untrained (epoch 0)")
+    ax.set_xlabel(rf"$\Delta X$ (class {label}, {space}s)")
+    ax.set_ylabel(rf"$\Delta P$ (class {label}, $\|\psi'\|$ convention)")
+    ax.legend(fontsize="small")
+    ax.figure.colorbar(sc, ax=ax, label="epoch")
+    return ax

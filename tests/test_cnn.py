@@ -146,3 +146,32 @@ def test_bad_input_names_the_parameter(net, batch, call, match):
     X, y = batch
     with pytest.raises(ValueError, match=match):
         call(net, X, y)
+
+
+def test_train_history_records_every_epoch_in_both_spaces():
+    """Epoch 0 is the untrained network; both estimators and both spaces are recorded per epoch."""
+    rng = np.random.default_rng(7)
+    X = rng.uniform(0, 1, (30, 784))
+    y = np.arange(30) % 10
+    net, h, last = cnn.train_history(rng, X[:20], y[:20], X[20:], y[20:], epochs=2, lr=1e-3, batch_size=10,
+                                     pixels=[100, 400], feats=[5, 50, 500], grid=np.linspace(0, 1, 7),
+                                     mc_samples=7, label=8, attack={"eps": 0.03, "step": 0.01, "steps": 1},
+                                     n_attack=5, head_epochs=1)
+    assert list(h["epoch"]) == [0, 1, 2]
+    for key in ("test", "robust", "feature_test", "pixel_dX", "pixel_dP_mc", "feature_dX", "feature_dP_mc"):
+        assert h[key].shape == (3,) and np.all(np.isfinite(h[key])), key
+    assert last["pixel"]["sigma_x"].shape == (2,) and last["feature"]["sigma_x"].shape == (3,)
+    dX, dP = uncertainty.delta_x_delta_p(cnn.slice_stats(net, X[:20].mean(axis=0), [100, 400],
+                                                         np.linspace(0, 1, 7), 8))
+    assert (dX, dP) == pytest.approx((h["pixel_dX"][-1], h["pixel_dP"][-1]), rel=1e-12)
+    with pytest.raises(ValueError, match="n_attack must be"):
+        cnn.epoch_measurements(net, X[:20], y[:20], X[20:], y[20:], rng, pixels=[1], feats=[1],
+                               grid=np.linspace(0, 1, 7), mc_samples=7, label=8,
+                               attack={"eps": 0.03, "step": 0.01, "steps": 1}, n_attack=11, head_epochs=1)
+
+
+def test_estimate_seconds_grows_with_scale():
+    small = {"max_train": 1500, "max_test": 500, "epochs": 8, "n_attack": 200, "n_pixels": 24, "n_features": 128,
+             "slice_points": 21, "mc_samples": 21, "head_epochs": 2, "pgd_steps": 4}
+    assert 20 < cnn.estimate_seconds(small) < 120
+    assert cnn.estimate_seconds({**small, "max_train": 60000, "epochs": 50}) > 30 * cnn.estimate_seconds(small)

@@ -41,3 +41,14 @@ def test_chapter_1_2_9_helpers_draw():
     figures.plot_controls(a2, h, [(0.5, 4.3, 1.0, 0.1), (2.0, 4.3, 3.0, 0.1)], (3.0, 20.0), 4.0)
     assert a2.get_yscale() == "log"
     plt.close("all")
+
+
+def test_chapter_10_estimator_panel_draws_both_estimators():
+    h = {"epoch": np.arange(3)}
+    for space in ("pixel", "feature"):
+        h.update({f"{space}_dX": np.array([2.6, 2.6, 2.6]), f"{space}_dP": np.array([0.1, 0.5, 1.0]),
+                  f"{space}_dX_mc": np.array([2.5, 2.7, 2.6]), f"{space}_dP_mc": np.array([0.1, 0.5, 1.1])})
+    fig, ax = plt.subplots()
+    figures.plot_dx_dp_estimators(ax, h, "feature")
+    assert len(ax.collections) == 2 and "features" in ax.get_xlabel()
+    plt.close("all")

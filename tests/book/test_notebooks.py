@@ -48,6 +48,10 @@ REQUIRED_VERDICTS = {
                              "hermitian_product_min_real_line", "frac_pixels_bound_holds_final_epoch",
                              "corr_dX_dP_over_epochs", "corr_acc_robust_over_epochs", "dP_ratio_logit_scale_4_vs_1",
                              "test_accuracy_final", "robust_accuracy_final"],
+    "10_mnist.ipynb": ["mnist_cnn_test_accuracy_final", "mnist_cnn_robust_accuracy_final",
+                       "mnist_pixel_frac_bound_holds_final", "mnist_feature_frac_bound_holds_final",
+                       "mnist_pixel_corr_dX_dP_over_epochs", "mnist_feature_corr_dX_dP_over_epochs",
+                       "mnist_dP_ratio_logit_scale_4_vs_1", "mnist_tradeoff_corr_after_learning"],
 }
 VERDICT_LINE = re.compile(r"^([A-Za-z_]\w*) = (\S.*)$")
 
