@@ -18,7 +18,7 @@ def test_ruff_reports_nothing():
 def test_ruff_is_configured_and_finds_a_planted_problem(tmp_path):
     """Not vacuous: the configuration is read and an unused import in a new file is reported."""
     planted = tmp_path / "planted.py"
-    planted.write_text("import os\n" + "x = 1  # " + "y" * 120 + "\n")
+    planted.write_text("import os\n" + "x = 1  # " + "y" * 140 + "\n")
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise",
                              "--config", str(ROOT / "pyproject.toml"), str(planted)],
                             capture_output=True, text=True, timeout=300)
