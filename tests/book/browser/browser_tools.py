@@ -122,3 +122,15 @@ def explorer_responses(driver) -> list[dict]:
             after = driver.execute_async_script(SHOWN_IMAGES_JS)[number]
             records.append({"explorer": number, "slider": label, "before": before, "after": after})
     return records
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the browser checks (imported by the test modules: a conftest.py
+    here would clash with tests/conftest.py under ``--doctest-modules``, both being top-level
+    ``conftest`` modules)."""
+    missing = missing_browser_tools()
+    if missing:
+        skip_or_fail(missing)
+    with chromium() as driver:
+        yield driver

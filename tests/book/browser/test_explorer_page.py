@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_tools import explorer_responses, missing_browser_tools, serve, skip_or_fail
+from browser_tools import browser, explorer_responses, missing_browser_tools, serve, skip_or_fail  # noqa: F401 (fixture)
 from fixture_build import build
 
 
@@ -32,7 +32,7 @@ def built(tmp_path_factory) -> Path:
     return output / "_build" / "html"
 
 
-def test_sliders_switch_the_image_without_a_kernel(built, browser):
+def test_sliders_switch_the_image_without_a_kernel(built, browser):  # noqa: F811 (pytest fixture)
     with serve(built) as url:
         browser.get(f"{url}/01_explorer_demo.html")
         browser.execute_async_script(

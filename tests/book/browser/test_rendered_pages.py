@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from browser_tools import HTML, ROOT, explorer_responses, missing_browser_tools, serve, skip_or_fail
+from browser_tools import HTML, ROOT, browser, explorer_responses, missing_browser_tools, serve, skip_or_fail  # noqa: F401 (browser is a fixture)
 
 SHOTS = ROOT / "_build" / "screenshots"
 KEEP_OPEN_TAGS = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]["reader_keep_open_tags"]
@@ -131,7 +131,7 @@ def server():
 
 
 @pytest.mark.parametrize("page", toc_pages())
-def test_page_renders(page, server, browser):
+def test_page_renders(page, server, browser):  # noqa: F811 (pytest fixture)
     browser.get(f"{server}/{page}")
     state = browser.execute_async_script(PAGE_STATE_JS, KEEP_OPEN_TAGS)
     assert "jsError" not in state, state
