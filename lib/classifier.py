@@ -312,18 +312,22 @@ def trade_off_after_learning(history: dict, robust_key: str, tolerance: float = 
     From :func:`learning_phase_end` on, returns the first epoch of that phase (``start``), the
     correlation of test and robust accuracy over it (``corr``; a trade-off makes it negative), and
     the change of each accuracy from the first to the last epoch of the phase, each measured as the
-    mean of up to 5 epochs at either end (``test_change``, ``robust_change``).
+    mean of up to 5 epochs at either end (``test_change``, ``robust_change``), and the number of
+    epochs in the phase (``epochs``). A phase of fewer than 3 epochs is too short to measure
+    either: ``corr`` and both changes are then NaN (short runs, e.g. Chapter 10's 8 epochs at
+    committed scale, hit this at some seeds; a correlation of two points would be ±1 by construction).
     """
     if not isinstance(history, dict) or "test" not in history or robust_key not in history:
         raise ValueError(f"history must be a train_history dict with keys 'test' and {robust_key!r}")
     test = _check_record("history['test']", history["test"])
     robust = _check_record(f"history[{robust_key!r}]", history[robust_key])
     start = learning_phase_end(test, tolerance)
-    if test.size - start < 3:
-        raise ValueError(f"the phase after learning (from epoch {start}) has fewer than 3 epochs; train longer")
     t, r = test[start:], robust[start:]
+    if t.size < 3:
+        nan = float("nan")
+        return {"start": start, "epochs": int(t.size), "corr": nan, "test_change": nan, "robust_change": nan}
     edge = min(5, t.size // 2)
-    return {"start": start, "corr": float(np.corrcoef(t, r)[0, 1]),
+    return {"start": start, "epochs": int(t.size), "corr": float(np.corrcoef(t, r)[0, 1]),
             "test_change": float(t[-edge:].mean() - t[:edge].mean()),
             "robust_change": float(r[-edge:].mean() - r[:edge].mean())}
 

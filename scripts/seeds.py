@@ -448,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     for c in chosen:
         t = timings[c]
         print(f"| {c} | {len(results[c])}/{len(seeds)} | {', '.join(map(str, sorted(failed.get(c, [])))) or '-'} | "
-              f"{len(t)} | {np.median(t) if t else float('nan'):.1f} | {len(doc['values'].get(c, {}))} |")
+              f"{len(t)} | {f'{np.median(t):.1f}' if t else '-'} | {len(doc['values'].get(c, {}))} |")
     n_failed = sum(len(v) for v in failed.values())
     print(f"\nseeds: {len(tasks) - n_failed} of {len(tasks)} tasks ok ({len(todo)} run, {skipped} up to date) "
           f"in {_fmt(wall)} wall; wrote {out}", flush=True)

@@ -137,8 +137,10 @@ def test_trade_off_after_learning_sees_a_falling_robust_accuracy():
     assert out["start"] == 2
     assert out["robust_change"] < -0.1 and out["test_change"] == 0.0
     rising = {"test": np.array([0.1, 0.2, 0.3, 0.9]), "robust": np.array([0.0, 0.1, 0.2, 0.5])}
-    with pytest.raises(ValueError, match="fewer than 3 epochs"):
-        clf.trade_off_after_learning(rising, "robust", 0.0)
+    short = clf.trade_off_after_learning(rising, "robust", 0.0)
+    assert short["start"] == 3 and short["epochs"] == 1
+    assert all(np.isnan(short[k]) for k in ("corr", "test_change", "robust_change"))
+    assert out["epochs"] == 11
 
 
 def test_history_table_and_cost_estimate():
