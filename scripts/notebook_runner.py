@@ -93,6 +93,19 @@ def _error_text(exc: Exception) -> str:
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
 
 
+def quiet_kernel_transport() -> None:
+    """Start kernels with CurveZMQ-encrypted transport when pyzmq supports it.
+
+    That is the remedy ipykernel's "Kernel is running over TCP without encryption" warning names;
+    the book build does the same (``book/_ext/reader_edition.py``), so no run prints it per chapter.
+    """
+    import zmq
+    from jupyter_client.manager import KernelManager
+
+    if zmq.has("curve"):
+        KernelManager.class_traits()["transport_encryption"].default_value = "auto"
+
+
 def execute_in_place(path: Path, timeout: int, chapter: str | None = None) -> float:
     """Run ``path`` top to bottom on a fresh kernel in its folder and rewrite it with the outputs.
 
@@ -104,6 +117,7 @@ def execute_in_place(path: Path, timeout: int, chapter: str | None = None) -> fl
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     chapter = chapter or path.stem
+    quiet_kernel_transport()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             store_widget_state=True, resources={"metadata": {"path": str(path.parent)}})
@@ -146,6 +160,7 @@ def papermill_run(source: Path, output: Path, parameters: dict, timeout: int, ch
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     chapter = chapter or source.stem
+    quiet_kernel_transport()
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, partial_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".partial.ipynb", dir=output.parent)
     os.close(fd)

@@ -242,6 +242,11 @@ def run_task(nb_json: str, parameters: dict, cwd: str, root: str, timeout: float
     path = _os.environ.get("PYTHONPATH", "")
     if root not in path.split(_os.pathsep):
         _os.environ["PYTHONPATH"] = root + (_os.pathsep + path if path else "")
+    import zmq as _zmq
+    from jupyter_client.manager import KernelManager as _KM
+
+    if _zmq.has("curve"):  # encrypted kernel transport, as notebook_runner.quiet_kernel_transport
+        _KM.class_traits()["transport_encryption"].default_value = "auto"
     nb = _nbformat.reads(nb_json, as_version=4)
     start = _time.perf_counter()
     out = _pm.execute_notebook(nb, None, parameters=parameters, kernel_name="python3", cwd=cwd,

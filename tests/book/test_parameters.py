@@ -26,12 +26,6 @@ CHAPTERS = sorted(p.name for p in BOOK.glob("[0-9][0-9]_*.ipynb"))
 sys.path.insert(0, str(ROOT / "scripts"))
 import notebook_runner  # noqa: E402
 
-#: Chapters whose parameters cell is being rewritten on another branch (one name per line, no
-#: dead knob). Remove an entry once that branch is merged: the xfail is strict, so a fixed
-#: chapter fails here until its entry goes.
-PENDING_DEAD_KNOBS: dict[str, str] = {}
-PENDING_PAPERMILL: dict[str, str] = {}
-
 
 def code_cells(chapter: str) -> list[str]:
     nb = json.loads((BOOK / chapter).read_text())
@@ -66,12 +60,7 @@ def names_read(source: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def with_pending(pending: dict[str, str]) -> list:
-    return [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=pending[c])) if c in pending else c
-            for c in CHAPTERS]
-
-
-@pytest.mark.parametrize("chapter", with_pending(PENDING_DEAD_KNOBS))
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_parameter_is_read_after_the_parameters_cell(chapter):
     params = declared(parameters_cell(chapter))
     later = set().union(*(names_read(src) for src in code_cells(chapter)[1:]))
@@ -82,7 +71,7 @@ def test_every_parameter_is_read_after_the_parameters_cell(chapter):
     assert not dead, f"{chapter}: parameters never read after the parameters cell (dead knobs): {dead}"
 
 
-@pytest.mark.parametrize("chapter", with_pending(PENDING_PAPERMILL))
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_papermill_reads_the_parameters_cell_as_written(chapter, caplog):
     with caplog.at_level(logging.WARNING):
         inferred = papermill.inspect_notebook(str(BOOK / chapter))
@@ -116,11 +105,13 @@ def has_check_cell(chapter: str) -> bool:
     return "params.check(globals()" in code_cells(chapter)[1].replace(" ", "")
 
 
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_chapter_checks_its_parameters_in_the_next_cell(chapter):
+    assert has_check_cell(chapter), f"{chapter}: the cell after the parameters must call params.check(globals(), ...)"
+
+
 @pytest.mark.parametrize(("parameters", "message"), BAD_RUNS, ids=["sead", "seed-1"])
 def test_papermill_run_with_a_bad_parameter_stops_with_the_params_message(parameters, message, tmp_path):
-    if not has_check_cell(CHAPTER):
-        pytest.skip(f"{CHAPTER} has no `params.check(globals(), ...)` cell after its parameters yet "
-                    "(added by the chapters' branches)")
     with pytest.raises(notebook_runner.RunFailure) as info:
         notebook_runner.papermill_run(BOOK / CHAPTER, tmp_path / CHAPTER, parameters,
                                       notebook_runner.cell_timeout(CHAPTER), progress_bar=False)

@@ -247,6 +247,7 @@ def test_readme_rerun_example_works_on_a_fresh_clone():
         result = run(command.split(), cwd=ROOT, timeout=600)
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
         assert (ROOT / "_build" / "runs" / "02_lsh.ipynb").exists()
+        assert "without encryption" not in result.stderr, "the kernel transport warning is back"
 
 
 @pytest.mark.parametrize("output", ["book/02_lsh.ipynb", "book/copy.ipynb", "book/../book/x.ipynb"])
