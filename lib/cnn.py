@@ -14,14 +14,16 @@ of such a printout. conv1-conv3 form the *feature extractor*, fc1 the *classifie
 drawn from a NumPy generator so the initial network does not depend on torch's global seed.
 
 Parameters are a plain ``dict`` of tensors; all public functions take and return NumPy arrays
-except where a tensor dict is the object. Everything runs on the CPU in ``DTYPE``.
+except where a tensor dict is the object. Everything runs on the CPU in the floating type the
+network was created with (``init_params(..., dtype=...)``, float64 by default); inputs are cast to
+the network's type, so no module-level setting is involved.
 
 Determinism (measured, torch 2.13.0+cpu, float32, 3 000 training images, 3 epochs, Adam): the
 printed measurements were identical with 1 and 2 torch threads and under
 ``NPY_DISABLE_CPU_FEATURES="X86_V3" OPENBLAS_CORETYPE=Prescott`` (torch uses neither), but NOT
 with ``ATEN_CPU_CAPABILITY=default``: Delta P moved in the 5th significant digit (1.95027 vs
 1.95036) and one robust-accuracy count flipped (0.419 vs 0.418). A chapter built on this module
-must therefore use float64: with ``DTYPE = torch.float64`` (1 500 images, 2 epochs) every value
+must therefore use float64: with ``dtype="float64"`` (1 500 images, 2 epochs) every value
 printed at 6 significant digits was identical under ``ATEN_CPU_CAPABILITY=default`` and the
 default, at about 3.5 times the float32 run time.
 
@@ -45,7 +47,8 @@ import torch.nn.functional as F
 from lib import uncertainty
 from lib._validate import check_generator, check_int
 
-DTYPE = torch.float32
+#: The floating types a network can be created in (``dtype`` of :func:`init_params`).
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
 N_PIXELS = 28 * 28
 N_FEATURES = 256 * 3 * 3
 #: (name, in channels, out channels, kernel, stride, padding) of the three convolutions.
@@ -54,42 +57,64 @@ CONVS = (("conv1", 1, 16, 5, 3, 1), ("conv2", 16, 64, 3, 2, 1), ("conv3", 64, 25
 Params = dict[str, torch.Tensor]
 
 
-def _uniform(rng: np.random.Generator, shape, fan_in: int, scale: float) -> torch.Tensor:
+def _check_dtype(dtype) -> torch.dtype:
+    if isinstance(dtype, str) and dtype in DTYPES:
+        return DTYPES[dtype]
+    if isinstance(dtype, torch.dtype) and dtype in DTYPES.values():
+        return dtype
+    raise ValueError(f"dtype must be one of {sorted(DTYPES)}; got {dtype!r}")
+
+
+def _dtype_of(params: Params) -> torch.dtype:
+    return next(iter(params.values())).dtype
+
+
+def _uniform(rng: np.random.Generator, shape, fan_in: int, scale: float, dtype: torch.dtype) -> torch.Tensor:
     bound = scale / np.sqrt(fan_in)
-    return torch.tensor(rng.uniform(-bound, bound, shape), dtype=DTYPE, requires_grad=True)
+    return torch.tensor(rng.uniform(-bound, bound, shape), dtype=dtype, requires_grad=True)
 
 
-def init_params(rng: np.random.Generator, weight_scale: float = 1.0) -> Params:
-    """A freshly initialised network (weights and biases uniform in ``+-weight_scale/sqrt(fan_in)``)."""
-    rng = check_generator("rng", rng)
+def _check_scale(weight_scale) -> float:
     if not (np.isfinite(weight_scale) and weight_scale > 0):
         raise ValueError(f"weight_scale must be a finite number > 0; got {weight_scale!r}")
+    return float(weight_scale)
+
+
+def init_params(rng: np.random.Generator, weight_scale: float = 1.0, *, dtype: str = "float64") -> Params:
+    """A freshly initialised network (weights and biases uniform in ``+-weight_scale/sqrt(fan_in)``)
+    in floating type ``dtype`` ("float64" or "float32"; every later computation on it uses that type)."""
+    rng = check_generator("rng", rng)
+    weight_scale = _check_scale(weight_scale)
+    dt = _check_dtype(dtype)
     params: Params = {}
     for name, c_in, c_out, k, _, _ in CONVS:
         fan = c_in * k * k
-        params[name + ".weight"] = _uniform(rng, (c_out, c_in, k, k), fan, weight_scale)
-        params[name + ".bias"] = _uniform(rng, (c_out,), fan, weight_scale)
-    params.update(init_head(rng, weight_scale))
+        params[name + ".weight"] = _uniform(rng, (c_out, c_in, k, k), fan, weight_scale, dt)
+        params[name + ".bias"] = _uniform(rng, (c_out,), fan, weight_scale, dt)
+    params.update(_init_head(rng, weight_scale, dt))
     return params
 
 
-def init_head(rng: np.random.Generator, weight_scale: float = 1.0) -> Params:
+def init_head(rng: np.random.Generator, weight_scale: float = 1.0, *, dtype: str = "float64") -> Params:
     """A fresh ``fc1`` (the classifier on the 2304 features), as in :func:`init_params`."""
-    rng = check_generator("rng", rng)
-    return {"fc1.weight": _uniform(rng, (10, N_FEATURES), N_FEATURES, weight_scale),
-            "fc1.bias": _uniform(rng, (10,), N_FEATURES, weight_scale)}
+    return _init_head(check_generator("rng", rng), _check_scale(weight_scale), _check_dtype(dtype))
 
 
-def _tensor(name: str, X, width: int) -> torch.Tensor:
+def _init_head(rng: np.random.Generator, weight_scale: float, dt: torch.dtype) -> Params:
+    return {"fc1.weight": _uniform(rng, (10, N_FEATURES), N_FEATURES, weight_scale, dt),
+            "fc1.bias": _uniform(rng, (10,), N_FEATURES, weight_scale, dt)}
+
+
+def _tensor(name: str, X, width: int, dtype: torch.dtype) -> torch.Tensor:
     if isinstance(X, torch.Tensor):
-        T = X.to(DTYPE)
+        T = X.to(dtype)
     else:
         arr = np.asarray(X, dtype=float)
         if arr.ndim != 2 or arr.shape[1] != width:
             raise ValueError(f"{name} must have shape (n, {width}); got {arr.shape}")
         if not np.all(np.isfinite(arr)):
             raise ValueError(f"{name} must contain only finite values")
-        T = torch.from_numpy(arr).to(DTYPE)
+        T = torch.from_numpy(arr).to(dtype)
     if T.ndim != 2 or T.shape[1] != width:
         raise ValueError(f"{name} must have shape (n, {width}); got {tuple(T.shape)}")
     return T
@@ -116,13 +141,13 @@ def _head_t(head: Params, Z: torch.Tensor) -> torch.Tensor:
 def features(params: Params, X) -> np.ndarray:
     """Output of the feature extractor (conv1-conv3 with ReLU), shape ``(n, 2304)``."""
     with torch.no_grad():
-        return _features_t(params, _tensor("X", X, N_PIXELS)).double().numpy()
+        return _features_t(params, _tensor("X", X, N_PIXELS, _dtype_of(params))).double().numpy()
 
 
 def logits(params: Params, X) -> np.ndarray:
     """Logits of the whole network for flattened 28 x 28 images ``X`` in [0, 1]."""
     with torch.no_grad():
-        return _head_t(params, _features_t(params, _tensor("X", X, N_PIXELS))).double().numpy()
+        return _head_t(params, _features_t(params, _tensor("X", X, N_PIXELS, _dtype_of(params)))).double().numpy()
 
 
 def accuracy(params: Params, X, y) -> float:
@@ -133,7 +158,7 @@ def accuracy(params: Params, X, y) -> float:
 def head_accuracy(head: Params, Z, y) -> float:
     """Fraction of feature vectors ``Z`` classified as ``y`` by the classifier ``head``."""
     with torch.no_grad():
-        out = _head_t(head, _tensor("Z", Z, N_FEATURES))
+        out = _head_t(head, _tensor("Z", Z, N_FEATURES, _dtype_of(head)))
     return float(np.mean(out.argmax(1).numpy() == np.asarray(y)))
 
 
@@ -161,19 +186,22 @@ def train_epoch(params: Params, optimizer, X, y, rng: np.random.Generator, *, ba
     """One epoch of minibatch training of the whole network (cross-entropy), in place; mean loss."""
     rng = check_generator("rng", rng)
     batch_size = check_int("batch_size", batch_size, low=1)
-    T = _tensor("X", X, N_PIXELS)
+    T = _tensor("X", X, N_PIXELS, _dtype_of(params))
     return _epoch(lambda B: _head_t(params, _features_t(params, B)), optimizer, T, _labels(y, len(T)), rng,
                   batch_size)
 
 
-def train_head(Z, y, rng: np.random.Generator, *, epochs: int = 5, lr: float = 1e-2, batch_size: int = 512) -> Params:
-    """Retrain the classifier from random weights on fixed features ``Z`` (supplement Sec. 2.2)."""
+def train_head(Z, y, rng: np.random.Generator, *, epochs: int = 5, lr: float = 1e-2, batch_size: int = 512,
+               dtype: str = "float64") -> Params:
+    """Retrain the classifier from random weights on fixed features ``Z`` (supplement Sec. 2.2),
+    in floating type ``dtype`` (as :func:`init_params`)."""
     rng = check_generator("rng", rng)
     epochs = check_int("epochs", epochs, low=1)
     batch_size = check_int("batch_size", batch_size, low=1)
-    T = _tensor("Z", Z, N_FEATURES)
+    dt = _check_dtype(dtype)
+    T = _tensor("Z", Z, N_FEATURES, dt)
     labels = _labels(y, len(T))
-    head = init_head(rng)
+    head = _init_head(rng, 1.0, dt)
     opt = make_optimizer(head, lr)
     for _ in range(epochs):
         _epoch(lambda B: _head_t(head, B), opt, T, labels, rng, batch_size)
@@ -205,7 +233,7 @@ def loss_and_input_gradient(params: Params, X, y, space: str = "pixel") -> tuple
     ``params`` is a head (``fc1`` only) and ``X`` feature vectors.
     """
     forward, width = _forward(params, space)
-    T = _tensor("X", X, width).clone().requires_grad_(True)
+    T = _tensor("X", X, width, _dtype_of(params)).clone().requires_grad_(True)
     loss = F.cross_entropy(forward(T), _labels(y, len(T)), reduction="none")
     (grad,) = torch.autograd.grad(loss.sum(), T)
     return loss.detach().double().numpy(), grad.double().numpy()
@@ -221,7 +249,7 @@ def pgd_attack(params: Params, X, y, *, eps: float, step: float, steps: int, spa
             raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
     steps = check_int("steps", steps, low=1)
     forward, width = _forward(params, space)
-    X0 = _tensor("X", X, width)
+    X0 = _tensor("X", X, width, _dtype_of(params))
     labels = _labels(y, len(X0))
     Xa = X0.clone()
     for _ in range(steps):
@@ -235,14 +263,14 @@ def predict(params: Params, X, space: str = "pixel") -> np.ndarray:
     """Predicted classes (``space`` as in :func:`loss_and_input_gradient`)."""
     forward, width = _forward(params, space)
     with torch.no_grad():
-        return forward(_tensor("X", X, width)).argmax(1).numpy()
+        return forward(_tensor("X", X, width, _dtype_of(params))).argmax(1).numpy()
 
 
 def probabilities(params: Params, X, space: str = "pixel") -> np.ndarray:
     """Softmax probabilities, shape ``(n, 10)``."""
     forward, width = _forward(params, space)
     with torch.no_grad():
-        return torch.softmax(forward(_tensor("X", X, width)).double(), dim=1).numpy()
+        return torch.softmax(forward(_tensor("X", X, width, _dtype_of(params))).double(), dim=1).numpy()
 
 
 def slice_stats(params: Params, x_base, dims, grid, label: int, space: str = "pixel") -> dict[str, np.ndarray]:
@@ -335,31 +363,6 @@ def feature_space(params: Params, X_train, X_test) -> tuple[np.ndarray, np.ndarr
     return Z_train / scale, Z_test / scale, scale
 
 
-def record(params: Params, X_train, y_train, X_test, y_test, rng: np.random.Generator, *, pixels, feats, grid,
-           label: int, attack: dict, attack_fig1: dict, head_epochs: int) -> dict:
-    """Everything Chapter 10 measures on one network: test and PGD accuracy, and Delta X, Delta P
-    (Eq. 23; Hermitian sigma_p) with the share of coordinates meeting sigma_x sigma_p >= 1/2, in
-    pixel space (the whole network; coordinates ``pixels``) and feature space (a head retrained
-    from random weights on the extractor's scaled features; coordinates ``feats``), plus the
-    paper's own d/dx "variance" (fraction negative, and Delta P over the non-negative ones)."""
-    out = {"test": accuracy(params, X_test, y_test),
-           "robust": accuracy(params, pgd_attack(params, X_test, y_test, **attack), y_test),
-           "robust_fig1": accuracy(params, pgd_attack(params, X_test, y_test, **attack_fig1), y_test)}
-    st = slice_stats(params, np.mean(X_train, axis=0), pixels, grid, label, "pixel")
-    Z_train, Z_test, scale = feature_space(params, X_train, X_test)
-    head = train_head(Z_train, y_train, rng, epochs=head_epochs)
-    st_f = slice_stats(head, Z_train.mean(axis=0), feats, grid, label, "feature")
-    for prefix, s in (("pixel", st), ("feature", st_f)):
-        out[prefix + "_dX"], out[prefix + "_dP"] = uncertainty.delta_x_delta_p(s)
-        out[prefix + "_bound_holds"] = float(np.mean(s["sigma_x"] * s["sigma_p_hermitian"] >= 0.5))
-        out[prefix + "_dP_paper"], out[prefix + "_paper_negative"] = uncertainty.delta_p_paper(s)
-    out["feature_test"] = head_accuracy(head, Z_test, y_test)
-    out["feature_robust"] = head_accuracy(
-        head, pgd_attack(head, Z_test, y_test, space="feature", **attack), y_test)
-    out["feature_scale"] = scale
-    return out, head, (Z_train, Z_test)
-
-
 def epoch_measurements(params: Params, X_train, y_train, X_test, y_test, rng: np.random.Generator, *, pixels, feats,
                        grid, mc_samples: int, label: int, attack: dict, n_attack: int, head_epochs: int) -> dict:
     """Everything Chapter 10 records at one epoch, in pixel and in feature space (supplement Sec. 2.2).
@@ -379,7 +382,7 @@ def epoch_measurements(params: Params, X_train, y_train, X_test, y_test, rng: np
            "robust": accuracy(params, pgd_attack(params, X_test[:n_attack], y_test[:n_attack], **attack),
                               y_test[:n_attack])}
     Z_train, Z_test, scale = feature_space(params, X_train, X_test)
-    head = train_head(Z_train, y_train, rng, epochs=head_epochs)
+    head = train_head(Z_train, y_train, rng, epochs=head_epochs, dtype=_dtype_of(params))
     out["feature_test"] = head_accuracy(head, Z_test, y_test)
     out["feature_robust"] = head_accuracy(
         head, pgd_attack(head, Z_test[:n_attack], y_test[:n_attack], space="feature", **attack), y_test[:n_attack])
@@ -398,8 +401,8 @@ def epoch_measurements(params: Params, X_train, y_train, X_test, y_test, rng: np
 
 
 def train_history(rng: np.random.Generator, X_train, y_train, X_test, y_test, *, epochs: int, lr: float,
-                  batch_size: int, **measure) -> tuple[Params, dict, dict]:
-    """Train the MNIST CNN for ``epochs`` epochs (Adam, ``lr``, ``batch_size``) and record
+                  batch_size: int, dtype: str = "float64", **measure) -> tuple[Params, dict, dict]:
+    """Train the MNIST CNN in floating type ``dtype`` for ``epochs`` epochs (Adam, ``lr``, ``batch_size``) and record
     :func:`epoch_measurements` (keyword arguments ``measure``) before training and after every epoch.
 
     Returns ``(params, history, last)``: ``history`` maps each measured quantity and ``"epoch"`` to an
@@ -408,7 +411,7 @@ def train_history(rng: np.random.Generator, X_train, y_train, X_test, y_test, *,
     """
     rng = check_generator("rng", rng)
     epochs = check_int("epochs", epochs, low=1)
-    params = init_params(rng)
+    params = init_params(rng, dtype=dtype)
     opt = make_optimizer(params, lr)
     rows = []
     for epoch in range(epochs + 1):
