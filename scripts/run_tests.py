@@ -11,9 +11,11 @@ Steps, in order (each is timed; the run goes on after a failing step and ends no
    nbval over every chapter, the browser check;
 4. nbval over every chapter again under an emulated older CPU (``OLD_CPU`` below: numpy
    without its AVX2/AVX-512 kernels, OpenBLAS's Prescott (SSE3) kernels, PyTorch's default
-   kernels): any printed difference fails.
+   kernels): any printed difference fails. It runs at the same time as step 3 (much of each
+   session is single-threaded, so the two share the cores well); its output goes to
+   ``_build/test-old-cpu.log`` and is printed when it ends. ``--serial`` runs it after step 3.
 
-Usage: python scripts/run_tests.py [--only html,pytest,old-cpu] [pytest args for step 3 ...]
+Usage: python scripts/run_tests.py [--only html,pytest,old-cpu] [--serial] [pytest args for step 3 ...]
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def chapters() -> list[str]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
+    parser.add_argument("--serial", action="store_true", help="run the old-CPU pass after the pytest session")
     args, pytest_args = parser.parse_known_args(argv)
     steps = [s for s in args.only.split(",") if s]
     if set(steps) - set(STEPS):
@@ -65,14 +68,33 @@ def main(argv: list[str]) -> int:
         "old-cpu": [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NBVAL, *chapters()],
     }
     results = []
+    background = None
     for step in (s for s in STEPS if s in steps):
-        step_env = dict(env, **OLD_CPU) if step == "old-cpu" else env
         if step == "old-cpu":
             print("run_tests: nbval under an emulated older CPU: "
                   + " ".join(f"{k}={v}" for k, v in OLD_CPU.items()), flush=True)
+            if args.serial or "pytest" not in steps:
+                start = time.perf_counter()
+                code = subprocess.run(plan[step], cwd=ROOT, env=dict(env, **OLD_CPU)).returncode
+                results.append((step, code, time.perf_counter() - start))
+            continue
+        if step == "pytest" and "old-cpu" in steps and not args.serial:
+            log_path = ROOT / "_build" / "test-old-cpu.log"
+            log_path.parent.mkdir(exist_ok=True)
+            print(f"run_tests: the old-CPU pass runs alongside the pytest session; output in {log_path}", flush=True)
+            log = log_path.open("w")
+            background = (subprocess.Popen(plan["old-cpu"], cwd=ROOT, env=dict(env, **OLD_CPU), stdout=log,
+                                           stderr=subprocess.STDOUT), log, log_path, time.perf_counter())
         start = time.perf_counter()
-        code = subprocess.run(plan[step], cwd=ROOT, env=step_env).returncode
+        code = subprocess.run(plan[step], cwd=ROOT, env=env).returncode
         results.append((step, code, time.perf_counter() - start))
+    if background is not None:
+        proc, log, log_path, start = background
+        code = proc.wait()
+        log.close()
+        results.append(("old-cpu", code, time.perf_counter() - start))
+        print(f"\nrun_tests: old-CPU pass ({log_path}):")
+        print(log_path.read_text(errors="replace")[-20000:], flush=True)
     print("\nrun_tests summary:")
     for step, code, seconds in results:
         print(f"  {step:8s} {'passed' if code == 0 else f'FAILED (exit {code})':18s} {seconds:6.0f} s")

@@ -316,7 +316,7 @@ def test_make_test_without_chromium_says_skip_once_and_then_skips(monkeypatch, c
         return subprocess.CompletedProcess(cmd, 0)
 
     monkeypatch.setattr(run_tests.subprocess, "run", fake_run)
-    assert run_tests.main([]) == 0
+    assert run_tests.main(["--serial"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("run_tests: browser check: SKIPPED")
     assert out.count("browser check") == 1
@@ -327,6 +327,37 @@ def test_make_test_without_chromium_says_skip_once_and_then_skips(monkeypatch, c
     assert run_tests.main([]) == 1
     assert seen == [], "with the check required but impossible, nothing runs"
     assert "REQUIRED (REQUIRE_BROWSER_CHECK=1)" in capsys.readouterr().err
+
+
+class FakePopen:
+    """Stands in for the old-CPU pass started alongside the pytest session."""
+    started: list = []
+    code = 0
+
+    def __init__(self, cmd, cwd, env, stdout, stderr):
+        FakePopen.started.append({k: env.get(k) for k in run_tests.OLD_CPU})
+        stdout.write("old-cpu output\n")
+
+    def wait(self):
+        return FakePopen.code
+
+
+@pytest.mark.parametrize("old_cpu_code", [0, 1])
+def test_old_cpu_pass_runs_alongside_pytest_and_its_failure_fails_the_run(old_cpu_code, monkeypatch, capsys):
+    monkeypatch.setattr(ensure_chromium.shutil, "which", no_browser)
+    monkeypatch.setattr(ensure_chromium.os, "geteuid", lambda: 1000)
+    monkeypatch.delenv("REQUIRE_BROWSER_CHECK", raising=False)
+    ran = []
+    monkeypatch.setattr(run_tests.subprocess, "run",
+                        lambda cmd, cwd, env: ran.append(env.get("OPENBLAS_CORETYPE")) or subprocess.CompletedProcess(cmd, 0))
+    FakePopen.started, FakePopen.code = [], old_cpu_code
+    monkeypatch.setattr(run_tests.subprocess, "Popen", FakePopen)
+    assert run_tests.main([]) == old_cpu_code
+    assert FakePopen.started == [run_tests.OLD_CPU], "the old-CPU pass starts once, with the emulation variables"
+    assert ran == [None, None], "html and pytest run in the foreground without them"
+    out = capsys.readouterr().out
+    assert "old-cpu output" in out
+    assert ("old-cpu  passed" in out) == (old_cpu_code == 0)
 
 
 def test_old_cpu_pass_emulates_numpy_openblas_and_torch_kernels():
