@@ -35,6 +35,8 @@ NBVAL = ["--nbval", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitiz
 #: An older x86-64 CPU, as far as numpy, OpenBLAS and PyTorch can be told to behave like one.
 OLD_CPU = {"NPY_DISABLE_CPU_FEATURES": "X86_V3", "OPENBLAS_CORETYPE": "Prescott", "ATEN_CPU_CAPABILITY": "default"}
 STEPS = ("html", "pytest", "old-cpu")
+#: Where the old-CPU pass writes while it runs alongside the pytest session.
+OLD_CPU_LOG = ROOT / "_build" / "test-old-cpu.log"
 
 
 def chapters() -> list[str]:
@@ -79,7 +81,7 @@ def main(argv: list[str]) -> int:
                 results.append((step, code, time.perf_counter() - start))
             continue
         if step == "pytest" and "old-cpu" in steps and not args.serial:
-            log_path = ROOT / "_build" / "test-old-cpu.log"
+            log_path = OLD_CPU_LOG
             log_path.parent.mkdir(exist_ok=True)
             print(f"run_tests: the old-CPU pass runs alongside the pytest session; output in {log_path}", flush=True)
             log = log_path.open("w")

@@ -343,7 +343,8 @@ class FakePopen:
 
 
 @pytest.mark.parametrize("old_cpu_code", [0, 1])
-def test_old_cpu_pass_runs_alongside_pytest_and_its_failure_fails_the_run(old_cpu_code, monkeypatch, capsys):
+def test_old_cpu_pass_runs_alongside_pytest_and_its_failure_fails_the_run(old_cpu_code, monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(run_tests, "OLD_CPU_LOG", tmp_path / "old-cpu.log")  # never the real log of a running suite
     monkeypatch.setattr(ensure_chromium.shutil, "which", no_browser)
     monkeypatch.setattr(ensure_chromium.os, "geteuid", lambda: 1000)
     monkeypatch.delenv("REQUIRE_BROWSER_CHECK", raising=False)
