@@ -354,13 +354,13 @@ def render(spec: list[dict], verdicts: dict[str, dict[str, str]], *, strict: boo
                   "each verdict says in how many seeds its condition holds.", ""]
     counts = {v: 0 for v in VERDICTS}
     for paper in dict.fromkeys(row["paper"] for row in spec):
-        lines += [f"## {paper}", "",
-                  "| claim | the paper says | the book measured | kind | verdict | evidence |",
+        lines += [f"## {paper}", "", ":::{container} scorecard-table",
+                  "| claim | verdict | kind | the paper says | the book measured | evidence |",
                   "| --- | --- | --- | --- | --- | --- |"]
         for row in (r for r in spec if r["paper"] == paper):
             counts[row["verdict"]] += 1
             lines.append(_row_line(row, verdicts, strict=strict, robustness=robustness))
-        lines.append("")
+        lines += [":::", ""]
     if robustness is not None and figure:
         lines += ["## Across seeds", "",
                   f"```{{figure}} {figure}", ":name: fig-scorecard-seeds", ":width: 100%", "",
@@ -414,7 +414,8 @@ def _row_line(row: dict, verdicts: dict[str, dict[str, str]], *, strict: bool, r
             else f"{{ref}}`{row['evidence']}`"
     else:
         evidence = f"[section]({row['link']})"
-    return f"| [{inline(row['claim'])}]({row['link']}) | {says} | {measured} | {row['kind']} | {verdict} | {evidence} |"
+    # The verdict comes right after the claim: on a narrow page the last columns scroll out of view.
+    return f"| [{inline(row['claim'])}]({row['link']}) | {verdict} | {row['kind']} | {says} | {measured} | {evidence} |"
 
 
 # ---------------------------------------------------------------- MyST text
