@@ -375,11 +375,12 @@ def plot_quadrature_errors(ax: Axes, grid_sizes, grid_errors, mc_sizes, mc_error
 
 def plot_accuracy_history(ax: Axes, history: dict, labels: dict, learning_end: int | None = None) -> Axes:
     """Test and robust accuracy over epochs (the panel of Zhang & Meng's Fig. 2A; Chapter 9).
-    ``labels`` maps history keys to legend labels; ``learning_end`` shades the learning phase."""
+    ``labels`` maps history keys to legend labels; ``learning_end`` (the first epoch after the learning
+    phase, :func:`lib.classifier.learning_phase_end`) shades epochs 0 to ``learning_end - 1``."""
     for key, label in labels.items():
         ax.plot(history["epoch"], history[key], "-", label=label)
-    if learning_end is not None:
-        ax.axvspan(0, learning_end, color="grey", alpha=0.15, label=f"learning phase (epochs 0-{learning_end})")
+    if learning_end:
+        ax.axvspan(0, learning_end, color="grey", alpha=0.15, label=f"learning phase (epochs 0-{learning_end - 1})")
     ax.set_xlabel("epoch")
     ax.set_ylabel("accuracy")
     ax.legend(fontsize="small")

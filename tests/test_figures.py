@@ -52,3 +52,15 @@ def test_chapter_10_estimator_panel_draws_both_estimators():
     figures.plot_dx_dp_estimators(ax, h, "feature")
     assert len(ax.collections) == 2 and "features" in ax.get_xlabel()
     plt.close("all")
+
+
+def test_learning_phase_legend_names_the_epochs_of_the_phase():
+    """learning_end is the first epoch after the phase: the legend must end one epoch earlier."""
+    h = {"epoch": np.arange(9), "test": np.linspace(0.1, 0.9, 9)}
+    fig, ax = plt.subplots()
+    figures.plot_accuracy_history(ax, h, {"test": "test"}, learning_end=6)
+    assert "learning phase (epochs 0-5)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    fig2, ax2 = plt.subplots()
+    figures.plot_accuracy_history(ax2, h, {"test": "test"}, learning_end=0)
+    assert not any("learning phase" in t.get_text() for t in ax2.get_legend().get_texts())
+    plt.close("all")
