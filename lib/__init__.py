@@ -18,6 +18,7 @@ module                      chapter
 :mod:`lib.uncertainty`      9 -- neural packets, paper vs Hermitian momentum, slice method
 :mod:`lib.classifier`       9 -- NumPy classifier, input gradients, PGD
 :mod:`lib.params`           all -- checks on a chapter's parameters (papermill runs)
+:mod:`lib.specs`            all -- each chapter's parameter rules (``ch01`` ... ``ch10``)
 ==========================  ============================================
 
 Every random function takes a seeded :class:`numpy.random.Generator`;

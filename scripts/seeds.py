@@ -92,10 +92,29 @@ META_KEY = "book_sweep"
 def lib_fingerprint(root: Path = ROOT, modules: list[str] | None = None) -> str:
     """sha256 over ``lib/*.py`` (relative path + source), sorted by path; only ``modules`` if given."""
     h = hashlib.sha256()
-    for path in sorted((root / "lib").glob("*.py")):
-        if modules is None or path.stem in modules:
+    for path in sorted((root / "lib").rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        if modules is None or _module_name(path, root) in modules:
             h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def _module_name(path: Path, root: Path = ROOT) -> str:
+    """``lib/figures.py`` -> ``figures``; ``lib/specs/ch04.py`` -> ``specs.ch04``; a package's ``__init__`` -> its name."""
+    parts = list(path.relative_to(root / "lib").with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _module_path(name: str, root: Path = ROOT) -> Path | None:
+    """The source file of ``lib`` module ``name`` (dotted below ``lib``), or None if there is none."""
+    base = root / "lib" / Path(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.exists():
+            return path
+    return None
 
 
 def _lib_imports(source: str) -> set[str]:
@@ -110,11 +129,15 @@ def _lib_imports(source: str) -> set[str]:
             if node.module == "lib":
                 found.update(alias.name for alias in node.names)
             elif node.module.startswith("lib."):
-                found.add(node.module.split(".")[1])
+                # `from lib.specs import ch04` names the module specs.ch04 (or, for `from lib.cnn
+                # import f`, module cnn); both readings are returned and unknown names are dropped later.
+                rest = node.module[len("lib."):]
+                found.add(rest)
+                found.update(f"{rest}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 1:     # from ._validate import ... inside lib
             found.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
         elif isinstance(node, ast.Import):
-            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("lib."))
+            found.update(a.name[len("lib."):] for a in node.names if a.name.startswith("lib."))
     return found
 
 
@@ -122,17 +145,18 @@ def chapter_lib_modules(notebook: Path, root: Path = ROOT) -> list[str]:
     """The ``lib`` modules a chapter uses: those its code cells import, and theirs, transitively.
 
     ``lib/__init__.py`` only re-exports the modules, so it is left out: adding a module for one
-    chapter does not make every other chapter's robustness data stale.
+    chapter does not make every other chapter's robustness data stale. Modules in sub-packages
+    count by their dotted name (``specs.ch04``): a chapter's parameter rules touch only that chapter.
     """
-    lib = root / "lib"
     todo = set().union(*(_lib_imports(src) for src in code_cells(notebook)))
     seen: set[str] = set()
     while todo:
         name = todo.pop()
-        if name in seen or not (lib / f"{name}.py").exists():
+        path = _module_path(name, root)
+        if name in seen or path is None or name == "":
             continue
         seen.add(name)
-        todo |= _lib_imports((lib / f"{name}.py").read_text()) - seen
+        todo |= _lib_imports(path.read_text()) - seen
     return sorted(seen)
 
 

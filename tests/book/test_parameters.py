@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import logging
 import re
@@ -64,8 +65,9 @@ def names_read(source: str) -> set[str]:
 def test_every_parameter_is_read_after_the_parameters_cell(chapter):
     params = declared(parameters_cell(chapter))
     later = set().union(*(names_read(src) for src in code_cells(chapter)[1:]))
-    # `allow_long` is read by lib.params.check itself, which refuses a costly run without it.
-    if any("params.check(" in src and "cost_seconds=" in src for src in code_cells(chapter)[1:]):
+    # `allow_long` is read by lib.params.check itself (through the chapter's lib.specs module),
+    # which refuses a costly run without it.
+    if has_check_cell(chapter) and spec_module(chapter).cost_seconds is not None:
         later.add("allow_long")
     dead = sorted(set(params) - later)
     assert not dead, f"{chapter}: parameters never read after the parameters cell (dead knobs): {dead}"
@@ -102,12 +104,20 @@ BAD_RUNS = [
 
 
 def has_check_cell(chapter: str) -> bool:
-    return "params.check(globals()" in code_cells(chapter)[1].replace(" ", "")
+    """The cell after the parameters imports the chapter's ``lib.specs`` module and calls its check."""
+    src = code_cells(chapter)[1].replace(" ", "")
+    name = f"ch{chapter[:2]}"
+    return f"fromlib.specsimport{name}" in src and f"{name}.check(globals())" in src
+
+
+def spec_module(chapter: str):
+    return importlib.import_module(f"lib.specs.ch{chapter[:2]}")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_every_chapter_checks_its_parameters_in_the_next_cell(chapter):
-    assert has_check_cell(chapter), f"{chapter}: the cell after the parameters must call params.check(globals(), ...)"
+    assert has_check_cell(chapter), (f"{chapter}: the cell after the parameters must run "
+                                     f"`from lib.specs import ch{chapter[:2]}` and `ch{chapter[:2]}.check(globals())`")
 
 
 @pytest.mark.parametrize(("parameters", "message"), BAD_RUNS, ids=["sead", "seed-1"])

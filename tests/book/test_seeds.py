@@ -117,6 +117,12 @@ def test_stale_detects_code_lib_and_missing_chapters_but_not_outputs(tmp_path):
     (root / "lib" / "gradient_descent.py").write_text((root / "lib" / "gradient_descent.py").read_text() + "\n# edited\n")
     assert [m.split(":")[0].rsplit(" ", 1)[1] for m in seeds.stale(doc, root)] == users
     (root / "lib" / "gradient_descent.py").write_text((ROOT / "lib" / "gradient_descent.py").read_text())
+    # A chapter's parameter rules (lib/specs/chNN.py, a sub-package module) count for that chapter alone.
+    first = seeds.chapters_in(root / "book")[0]
+    spec = root / "lib" / "specs" / f"ch{first[:2]}.py"
+    spec.write_text(spec.read_text() + "\n# edited\n")
+    assert [m.split(":")[0].rsplit(" ", 1)[1] for m in seeds.stale(doc, root)] == [first]
+    spec.write_text((ROOT / "lib" / "specs" / spec.name).read_text())
     # Too few seeds, and a file made at a test scale, are refused too.
     (root / "lib" / "params.py").write_text((ROOT / "lib" / "params.py").read_text())
     doc = _fresh_doc(root)
