@@ -401,35 +401,45 @@ def epoch_measurements(params: Params, X_train, y_train, X_test, y_test, rng: np
 
 
 def train_history(rng: np.random.Generator, X_train, y_train, X_test, y_test, *, epochs: int, lr: float,
-                  batch_size: int, dtype: str = "float64", **measure) -> tuple[Params, dict, dict]:
+                  batch_size: int, dtype: str = "float64", snapshot_epochs=(), **measure
+                  ) -> tuple[Params, dict, dict, dict[int, Params]]:
     """Train the MNIST CNN in floating type ``dtype`` for ``epochs`` epochs (Adam, ``lr``, ``batch_size``) and record
     :func:`epoch_measurements` (keyword arguments ``measure``) before training and after every epoch.
 
-    Returns ``(params, history, last)``: ``history`` maps each measured quantity and ``"epoch"`` to an
-    array of ``epochs + 1`` values (epoch 0 = the untrained network); ``last`` is the final
-    epoch's ``"_stats"`` (grid slice statistics per space, the retrained head, the feature base point).
+    Returns ``(params, history, last, snapshots)``: ``history`` maps each measured quantity and ``"epoch"``
+    to an array of ``epochs + 1`` values (epoch 0 = the untrained network); ``last`` is the final
+    epoch's ``"_stats"`` (grid slice statistics per space, the retrained head, the feature base point);
+    ``snapshots`` maps each epoch of ``snapshot_epochs`` (each in ``0..epochs``) to a copy of the network
+    after that epoch (Fig. 1C/D of the paper shows epochs 1, 21 and 41). Copies draw no random numbers,
+    so the record does not depend on which epochs are kept.
     """
     rng = check_generator("rng", rng)
     epochs = check_int("epochs", epochs, low=1)
+    keep = sorted({check_int("snapshot_epochs", e, low=0, high=epochs) for e in snapshot_epochs})
     params = init_params(rng, dtype=dtype)
     opt = make_optimizer(params, lr)
-    rows = []
+    rows, snapshots = [], {}
     for epoch in range(epochs + 1):
         if epoch:
             train_epoch(params, opt, X_train, y_train, rng, batch_size=batch_size)
+        if epoch in keep:
+            snapshots[epoch] = {name: value.detach().clone() for name, value in params.items()}
         rows.append(epoch_measurements(params, X_train, y_train, X_test, y_test, rng, **measure))
     last = rows[-1]["_stats"]
     history = {key: np.array([row[key] for row in rows]) for key in rows[0] if key != "_stats"}
     history["epoch"] = np.arange(epochs + 1)
-    return params, history, last
+    return params, history, last, snapshots
 
 
 def estimate_seconds(p: dict) -> float:
     """Rough run time of Chapter 10 (float64, one thread, 2-core machine) for its parameters ``p``:
     per epoch one pass over the training images and, per measurement, PGD on ``n_attack`` images,
-    grid and Monte Carlo slices over ``n_pixels`` pixels, the feature extraction and a head. Calibrated
-    on the committed run (about 1.1 ms per image pass through the network)."""
+    grid and Monte Carlo slices over ``n_pixels`` pixels, the feature extraction and a head; then Fig. 1
+    (:mod:`lib.class_map`): PGD and features of ``fig1_points`` images, a t-SNE map of twice as many
+    points and the nearest-neighbour regions. Calibrated on the committed run (about 1.1 ms per image
+    pass through the network)."""
     per_image = 1.1e-3
     measure = per_image * (p["n_attack"] * p["pgd_steps"] + p["n_pixels"] * (p["slice_points"] + p["mc_samples"])
                            + 2 * (p["max_train"] + p["max_test"]) / 5) + 3e-4 * p["head_epochs"] * p["max_train"]
-    return float(5 + p["epochs"] * per_image * p["max_train"] + (p["epochs"] + 2) * measure)
+    fig1 = per_image * p["fig1_points"] * (p["pgd_steps"] + 4) + 1e-2 * p["fig1_points"] + 1e-8 * p["fig1_points"] ** 2 * 2304
+    return float(5 + p["epochs"] * per_image * p["max_train"] + (p["epochs"] + 2) * measure + fig1)

@@ -431,3 +431,45 @@ def plot_dx_dp_estimators(ax: Axes, history: dict, space: str, label: int = 8) -
     ax.legend(fontsize="small")
     ax.figure.colorbar(sc, ax=ax, label="epoch")
     return ax
+
+
+# ---------------------------------------------------------------- Chapter 10 (lib.cnn, lib.class_map)
+
+def plot_class_regions(ax: Axes, extent, votes: np.ndarray, points: np.ndarray, labels, *, title: str,
+                       marker: str = "o") -> Axes:
+    """Zhang & Meng's Fig. 1A/B: a map's class regions (``votes``: a :func:`lib.class_map.region_grid`
+    of one-hot predicted classes; the shade is the winning class, paler where the vote is split) and
+    ``points`` coloured by their true ``labels``."""
+    cmap = plt.get_cmap("tab10")
+    winner = votes.argmax(axis=-1)
+    rgb = cmap(winner)[..., :3]
+    strength = votes.max(axis=-1)[..., None]
+    ax.imshow(1 - 0.45 * strength * (1 - rgb), extent=extent, origin="lower", aspect="auto", interpolation="nearest")
+    ax.scatter(points[:, 0], points[:, 1], c=cmap(np.asarray(labels)), s=9, marker=marker, linewidths=0.6 if marker
+               == "x" else 0.2, edgecolors=None if marker == "x" else "k")
+    ax.set_title(title, fontsize="medium")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for c in range(10):
+        ax.scatter([], [], color=cmap(c), s=12, label=str(c))
+    return ax
+
+
+def plot_label_region(ax: Axes, extent, probability: np.ndarray, points: np.ndarray, attacked_kept: np.ndarray, *,
+                      title: str, label: int = 8):
+    """Zhang & Meng's Fig. 1C/D at one epoch: the map shaded by the mean probability of ``label``
+    (a :func:`lib.class_map.region_grid`), the true-``label`` test images as circles, crossed in red
+    where PGD against that epoch's network moves them out of ``label``."""
+    im = ax.imshow(probability, extent=extent, origin="lower", aspect="auto", cmap="Greens", vmin=0, vmax=1,
+                   interpolation="nearest")
+    ax.scatter(points[:, 0], points[:, 1], s=12, facecolors="none", edgecolors="k", linewidths=0.6,
+               label=f"true {label}")
+    lost = ~np.asarray(attacked_kept, dtype=bool)
+    ax.scatter(points[lost, 0], points[lost, 1], s=14, marker="x", color="r", linewidths=0.8,
+               label=f"attacked: no longer {label}")
+    ax.set_title(title, fontsize="medium")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    return im

@@ -149,16 +149,31 @@ def test_bad_input_names_the_parameter(net, batch, call, match):
         call(net, X, y)
 
 
+def _same_rng(X):
+    """A generator in the state the test's own ``rng`` had after drawing ``X``."""
+    rng = np.random.default_rng(7)
+    rng.uniform(0, 1, X.shape)
+    return rng
+
+
 def test_train_history_records_every_epoch_in_both_spaces():
     """Epoch 0 is the untrained network; both estimators and both spaces are recorded per epoch."""
     rng = np.random.default_rng(7)
     X = rng.uniform(0, 1, (30, 784))
     y = np.arange(30) % 10
-    net, h, last = cnn.train_history(rng, X[:20], y[:20], X[20:], y[20:], epochs=2, lr=1e-3, batch_size=10,
-                                     pixels=[100, 400], feats=[5, 50, 500], grid=np.linspace(0, 1, 7),
-                                     mc_samples=7, label=8, attack={"eps": 0.03, "step": 0.01, "steps": 1},
-                                     n_attack=5, head_epochs=1)
+    kwargs = dict(epochs=2, lr=1e-3, batch_size=10, pixels=[100, 400], feats=[5, 50, 500], grid=np.linspace(0, 1, 7),
+                  mc_samples=7, label=8, attack={"eps": 0.03, "step": 0.01, "steps": 1}, n_attack=5, head_epochs=1)
+    net, h, last, snaps = cnn.train_history(rng, X[:20], y[:20], X[20:], y[20:], snapshot_epochs=(1, 2), **kwargs)
     assert list(h["epoch"]) == [0, 1, 2]
+    # Snapshots are copies (the last equals the returned network, the first differs) and draw no random
+    # numbers: the record without snapshots is identical.
+    assert sorted(snaps) == [1, 2] and all(torch.equal(snaps[2][k], net[k]) for k in net)
+    assert not all(torch.equal(snaps[1][k], net[k]) for k in net)
+    _, h2, _, none = cnn.train_history(_same_rng(X), X[:20], y[:20],
+                                       X[20:], y[20:], **kwargs)
+    assert none == {} and all(np.array_equal(h[key], h2[key]) for key in h)
+    with pytest.raises(ValueError, match="snapshot_epochs must be an integer in"):
+        cnn.train_history(rng, X[:20], y[:20], X[20:], y[20:], snapshot_epochs=(3,), **kwargs)
     for key in ("test", "robust", "feature_test", "pixel_dX", "pixel_dP_mc", "feature_dX", "feature_dP_mc"):
         assert h[key].shape == (3,) and np.all(np.isfinite(h[key])), key
     assert last["pixel"]["sigma_x"].shape == (2,) and last["feature"]["sigma_x"].shape == (3,)
@@ -173,9 +188,10 @@ def test_train_history_records_every_epoch_in_both_spaces():
 
 def test_estimate_seconds_grows_with_scale():
     small = {"max_train": 1500, "max_test": 500, "epochs": 8, "n_attack": 200, "n_pixels": 24, "n_features": 128,
-             "slice_points": 21, "mc_samples": 21, "head_epochs": 2, "pgd_steps": 4}
+             "slice_points": 21, "mc_samples": 21, "head_epochs": 2, "pgd_steps": 4, "fig1_points": 250}
     assert 20 < cnn.estimate_seconds(small) < 120
     assert cnn.estimate_seconds({**small, "max_train": 60000, "epochs": 50}) > 30 * cnn.estimate_seconds(small)
+    assert cnn.estimate_seconds({**small, "fig1_points": 2500}) > cnn.estimate_seconds(small) + 20
 
 
 def test_the_network_carries_its_floating_type_and_no_module_setting_exists(batch):

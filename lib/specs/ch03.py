@@ -37,7 +37,8 @@ def cost_seconds(p: dict) -> float:
             + 3e-6 * p["ks_models"] * sum(L * (n + k * k) for k, n, L in p["ks_cases"]))
 
 
-def check(namespace: dict) -> dict:
+def check(namespace: dict) -> None:
     """Raise :class:`lib.params.ParameterError` for an unknown, missing, ill-typed or out-of-range
-    parameter of this chapter, a broken constraint, or a long run without ``allow_long``."""
-    return P.check(namespace, SPEC, constraints=CONSTRAINTS, cost_seconds=cost_seconds, max_seconds=MAX_SECONDS)
+    parameter of this chapter, a broken constraint, or a long run without ``allow_long``. Returns
+    nothing, so a notebook cell that ends with the call displays nothing."""
+    P.check(namespace, SPEC, constraints=CONSTRAINTS, cost_seconds=cost_seconds, max_seconds=MAX_SECONDS)

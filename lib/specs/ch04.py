@@ -34,7 +34,8 @@ def cost_seconds(p: dict) -> float:
             + 2e-8 * p["big_models"] * p["big_L"] * sum(n + kk * p["big_tests"] ** 2 / 16 for kk, n in p["big_cases"]))
 
 
-def check(namespace: dict) -> dict:
+def check(namespace: dict) -> None:
     """Raise :class:`lib.params.ParameterError` for an unknown, missing, ill-typed or out-of-range
-    parameter of this chapter, a broken constraint, or a long run without ``allow_long``."""
-    return P.check(namespace, SPEC, constraints=CONSTRAINTS, cost_seconds=cost_seconds, max_seconds=MAX_SECONDS)
+    parameter of this chapter, a broken constraint, or a long run without ``allow_long``. Returns
+    nothing, so a notebook cell that ends with the call displays nothing."""
+    P.check(namespace, SPEC, constraints=CONSTRAINTS, cost_seconds=cost_seconds, max_seconds=MAX_SECONDS)

@@ -34,7 +34,8 @@ def cost_seconds(p: dict) -> float:
             * (p["T"] * (3e-5 + 1e-7 * p["inits"]) + 3e-7 * p["inits"] * p["tests"]))
 
 
-def check(namespace: dict) -> dict:
+def check(namespace: dict) -> None:
     """Raise :class:`lib.params.ParameterError` for an unknown, missing, ill-typed or out-of-range
-    parameter of this chapter, a broken constraint, or a long run without ``allow_long``."""
-    return P.check(namespace, SPEC, constraints=CONSTRAINTS, cost_seconds=cost_seconds, max_seconds=MAX_SECONDS)
+    parameter of this chapter, a broken constraint, or a long run without ``allow_long``. Returns
+    nothing, so a notebook cell that ends with the call displays nothing."""
+    P.check(namespace, SPEC, constraints=CONSTRAINTS, cost_seconds=cost_seconds, max_seconds=MAX_SECONDS)

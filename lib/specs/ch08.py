@@ -27,7 +27,8 @@ def cost_seconds(p: dict) -> float:
     return (4e-10 * p["k"] * p["n"] * (2 * p["models"] * p["L_max"] + max(p["fig8_layers"]) + p["L_max"]))
 
 
-def check(namespace: dict) -> dict:
+def check(namespace: dict) -> None:
     """Raise :class:`lib.params.ParameterError` for an unknown, missing, ill-typed or out-of-range
-    parameter of this chapter, a broken constraint, or a long run without ``allow_long``."""
-    return P.check(namespace, SPEC, constraints=CONSTRAINTS, cost_seconds=cost_seconds, max_seconds=MAX_SECONDS)
+    parameter of this chapter, a broken constraint, or a long run without ``allow_long``. Returns
+    nothing, so a notebook cell that ends with the call displays nothing."""
+    P.check(namespace, SPEC, constraints=CONSTRAINTS, cost_seconds=cost_seconds, max_seconds=MAX_SECONDS)

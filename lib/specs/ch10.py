@@ -20,11 +20,16 @@ SPEC = {
     "n_features": P.Int(low=2, high=2304), "slice_points": P.Int(low=5), "mc_samples": P.Int(low=2),
     "head_epochs": P.Int(low=1), "logit_scale": P.Float(low=0, open_low=True),
     "untrained_weight_scale": P.Float(low=0, open_low=True), "learning_tolerance": P.Float(low=0, high=1),
-    "allow_long": P.Bool(),
+    "fig1_epochs": P.Seq(P.Int(low=1), min_len=2, increasing=True), "fig1_points": P.Int(low=20, high=10000),
+    "fig1_eps": P.Float(low=0, high=1, open_low=True), "fig1_step": P.Float(low=0, open_low=True),
+    "fig1_neighbours": P.Int(low=1), "allow_long": P.Bool(),
 }
 
 CONSTRAINTS = [
     ("n_attack <= max_test", lambda p: p["n_attack"] <= p["max_test"]),
+    ("max(fig1_epochs) <= epochs", lambda p: max(p["fig1_epochs"]) <= p["epochs"]),
+    ("fig1_points <= max_test", lambda p: p["fig1_points"] <= p["max_test"]),
+    ("fig1_neighbours < fig1_points", lambda p: p["fig1_neighbours"] < p["fig1_points"]),
 ]
 MAX_SECONDS = 1800
 
@@ -32,7 +37,8 @@ MAX_SECONDS = 1800
 cost_seconds = cnn.estimate_seconds
 
 
-def check(namespace: dict) -> dict:
+def check(namespace: dict) -> None:
     """Raise :class:`lib.params.ParameterError` for an unknown, missing, ill-typed or out-of-range
-    parameter of this chapter, a broken constraint, or a long run without ``allow_long``."""
-    return P.check(namespace, SPEC, constraints=CONSTRAINTS, cost_seconds=cost_seconds, max_seconds=MAX_SECONDS)
+    parameter of this chapter, a broken constraint, or a long run without ``allow_long``. Returns
+    nothing, so a notebook cell that ends with the call displays nothing."""
+    P.check(namespace, SPEC, constraints=CONSTRAINTS, cost_seconds=cost_seconds, max_seconds=MAX_SECONDS)
