@@ -100,6 +100,17 @@ def plot_eq7_excess(ax: Axes, k: int, n: int, theta0: float, other_root: float) 
     return ax
 
 
+def panel(draw, *args, figsize=(6.5, 3.5), title: str | None = None, **kwargs):
+    """A one-axis figure drawn by ``draw(ax, *args, **kwargs)`` -- one of the Chapter 1 helpers
+    above -- with an optional title (medium size), laid out tightly. Returns the figure."""
+    fig, ax = plt.subplots(figsize=figsize)
+    draw(ax, *args, **kwargs)
+    if title is not None:
+        ax.set_title(title, fontsize="medium")
+    fig.tight_layout()
+    return fig
+
+
 # ---------------------------------------------------------------- Chapter 2 (lib.lsh)
 
 def plot_pmf_comparison(ax: Axes, counts, n: int, theta0: float, label: str = "") -> Axes:

@@ -82,3 +82,13 @@ def test_chapter_3_helpers_draw_what_they_are_given():
     figures.plot_sampler_ecdfs(axes[1, :2], stats, {"fast": stats, "joint": stats})
     assert [t.get_text() for t in axes[1, 0].get_legend().get_texts()] == ["faithful", "fast", "joint"]
     plt.close("all")
+
+
+def test_chapter_1_panel_draws_with_the_helper_and_sets_the_title():
+    fig = figures.panel(figures.plot_eq9_convergence, [10, 100], [0.01, 0.003], [0.01, 0.003], figsize=(4, 3),
+                        title="Eq. 9")
+    (ax,) = fig.axes
+    assert ax.get_title() == "Eq. 9" and ax.get_xscale() == "log" and len(ax.lines) == 2
+    assert tuple(fig.get_size_inches()) == (4.0, 3.0)
+    assert figures.panel(figures.plot_binary_entropy, 0.25).axes[0].get_title() == ""
+    plt.close("all")
