@@ -100,6 +100,17 @@ def plot_eq7_excess(ax: Axes, k: int, n: int, theta0: float, other_root: float) 
     return ax
 
 
+def panel(draw, *args, figsize=(6.5, 3.5), title: str | None = None, **kwargs):
+    """A one-axis figure drawn by ``draw(ax, *args, **kwargs)`` -- one of the Chapter 1 helpers
+    above -- with an optional title (medium size), laid out tightly. Returns the figure."""
+    fig, ax = plt.subplots(figsize=figsize)
+    draw(ax, *args, **kwargs)
+    if title is not None:
+        ax.set_title(title, fontsize="medium")
+    fig.tight_layout()
+    return fig
+
+
 # ---------------------------------------------------------------- Chapter 2 (lib.lsh)
 
 def plot_pmf_comparison(ax: Axes, counts, n: int, theta0: float, label: str = "") -> Axes:
@@ -203,6 +214,73 @@ def plot_spacetime_panel(ax, train_embedded, test_embedded, anti, *, lw: float =
         plot_trajectory_3d(ax, test_embedded[:, j], color="C3" if anti[j] else "C1", lw=lw, alpha=0.7)
     plot_trajectory_3d(ax, train_embedded, color="C0", lw=2.5)
     return ax
+
+
+# chapter 3
+def plot_growth_curves(ax, curves: dict, lambda1: dict, control, control_rate: float, *,
+                       shown=((2, 2), (2, 10), (2, 1000), (10, 100), (100, 140)), control_label: str = "k=10, n=100"):
+    """Chapter 3's training-vector growth figure: mean ``log ||w_l|| - log ||w_0||`` of the growth
+    curves at the ``shown`` pairs (markers) against ``lambda_1 l`` (lines), and the random-row
+    control (crosses) against its no-selection rate ``control_rate`` (dashed)."""
+    layers = np.arange(np.asarray(control).shape[1])
+    for (k, n), color in zip(shown, [f"C{i}" for i in range(len(shown))]):
+        ax.plot(layers, curves[k, n].mean(axis=0), "o", ms=3, color=color, label=f"k={k}, n={n}")
+        ax.plot(layers, lambda1[k, n] * layers, "-", color=color, lw=1)
+    ax.plot(layers, np.asarray(control).mean(axis=0), "x", ms=4, color="grey", label=f"{control_label}, random rows")
+    ax.plot(layers, control_rate * layers, "--", color="grey", lw=1)
+    ax.set_xlabel("layer ℓ")
+    ax.set_ylabel(r"$\log\|w_\ell\| - \log\|w_0\|$ (nats)")
+    ax.set_title(r"Training-vector growth: markers measured, lines $\lambda_1\ell$ (theory)", fontsize="medium")
+    ax.legend(fontsize="small", ncol=2)
+    return ax
+
+
+def plot_qr_gaps(ax, qr):
+    """Chapter 3: Lyapunov gap measured by QR iteration (±2 s.e.) against theory, one column per row
+    of the QR table ``qr`` (columns k, n, lambda_1 QR, se, theory, lambda_2 QR, se, theory)."""
+    qr = np.asarray(qr, dtype=float)
+    x = np.arange(len(qr))
+    gap_se = np.hypot(qr[:, 3], qr[:, 6])
+    ax.errorbar(x, qr[:, 2] - qr[:, 5], yerr=2 * gap_se, fmt="o", color="C0", label="QR iteration (±2 s.e.)")
+    ax.plot(x, qr[:, 4] - qr[:, 7], "_", ms=20, mew=2, color="C3", label=r"theory $\lambda_1-\lambda_2$")
+    ax.set_xticks(x, [f"k={int(k)}\nn={int(n)}" for k, n in qr[:, :2]], fontsize="small")
+    ax.set_ylabel(r"Lyapunov gap $\lambda_1-\lambda_2$ (nats per layer)")
+    ax.set_yscale("log")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_gap_against_ratio(ax, ratios, monte_carlo: dict, formula: dict, qr):
+    """Chapter 3: ``lambda_1 - lambda_2`` against ``n / k``: semi-closed form by Monte Carlo
+    (``{k: gaps}``), large-k formula (``{k: gaps}``), and the QR measurements with ``k >= 10``."""
+    qr = np.asarray(qr, dtype=float)
+    colors = iter(f"C{i}" for i in range(len(monte_carlo) + len(formula)))
+    for k, gaps in monte_carlo.items():
+        ax.plot(ratios, gaps, "-", color=next(colors), label=f"k = {k} (semi-closed form, Monte Carlo)")
+    for k, gaps in formula.items():
+        ax.plot(ratios, gaps, "-", color=next(colors), label=f"k = {k} (large-k formula)")
+    large = qr[:, 0] > 2
+    ax.plot(qr[large, 1] / qr[large, 0], (qr[:, 2] - qr[:, 5])[large], "ko", label="QR measurements, k ≥ 10")
+    ax.set_xscale("log")
+    ax.set_xlabel("rows drawn per kept row, n / k")
+    ax.set_ylabel(r"$\lambda_1-\lambda_2$ (nats per layer)")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def plot_sampler_ecdfs(axes, faithful: dict, others: dict, *, samplers=("fast", "joint")):
+    """Chapter 3: empirical CDFs of the test/training cosine (``axes[0]``) and the test vector's
+    log-growth (``axes[1]``) under the faithful sampler (solid) and ``samplers`` (dashed, dotted)."""
+    curves = [("faithful", faithful, "-")] + [(name, others[name], s) for name, s in zip(samplers, ("--", ":", "-."))]
+    for name, data, style in curves:
+        for ax, stat in zip(axes, ("cos", "test_log_norm")):
+            plot_ecdf(ax, data[stat], style, lw=2, label=name)
+    axes[0].set_xlabel(r"cosine of test and training outputs at layer $L$")
+    axes[1].set_xlabel(r"$\log(\|w'_L\| / \|w'_0\|)$ of the test vector (nats)")
+    for ax in axes:
+        ax.set_ylabel("empirical CDF")
+        ax.legend(fontsize="small")
+    return axes
 
 
 # --- chapters 6-8 (gradient descent, reconciliation, adversarial examples) ---------------------

@@ -27,6 +27,8 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import optimize, special, stats
 
@@ -287,3 +289,107 @@ def eq7_counterexample_fraction(n_values, theta0_grid) -> float:
 
 def _check_counts(k, n: int) -> np.ndarray:
     return check_counts("k", k, high=n)
+
+
+@dataclass(frozen=True)
+class Eq8Sample:
+    """Chapter 1's per-sample test of Eq. 8 (:func:`eq8_per_sample`).
+
+    Attributes
+    ----------
+    counts : numpy.ndarray
+        The Hamming counts ``x ~ Bin(n, theta0)``.
+    nll : numpy.ndarray
+        Eq. 5 negative log-likelihood of each count at ``theta0`` (bits).
+    n_H2 : float
+        Eq. 8's right side ``n H2(theta0)``.
+    sd, sd_predicted : float
+        Sample standard deviation of ``nll`` (ddof 1) and :func:`sequence_nll_sd`.
+    """
+
+    counts: np.ndarray
+    nll: np.ndarray
+    n_H2: float
+    sd: float
+    sd_predicted: float
+
+    @property
+    def fraction_at_entropy(self) -> float:
+        """Fraction of samples whose NLL equals ``n H2(theta0)`` (those with ``x = n theta0``)."""
+        return float(np.mean(np.isclose(self.nll, self.n_H2)))
+
+
+def eq8_per_sample(rng: np.random.Generator, n: int, theta0: float, size: int) -> Eq8Sample:
+    """Eq. 8 sample by sample (chapter 1): draw ``size`` counts (:func:`sample_counts`, the only
+    draw from ``rng``) and their Eq. 5 NLL at ``theta0``; the mean is ``n H2(theta0)``, the spread
+    :func:`sequence_nll_sd`.
+
+    Examples
+    --------
+    >>> s = eq8_per_sample(np.random.default_rng(0), 100, 0.5, 10)
+    >>> round(s.sd, 9), s.sd_predicted, s.fraction_at_entropy  # theta0 = 1/2: every sample gives n bits
+    (0.0, 0.0, 1.0)
+    """
+    size = check_int("size", size, low=2)
+    counts = sample_counts(rng, n, theta0, size=size)
+    nll = sequence_nll_bits(counts, n, theta0)
+    return Eq8Sample(counts=counts, nll=nll, n_H2=n * float(binary_entropy(theta0)),
+                     sd=float(np.std(nll, ddof=1)), sd_predicted=float(sequence_nll_sd(n, theta0)))
+
+
+@dataclass(frozen=True)
+class ChainRule:
+    """Chapter 1's chain rule ``n H2(theta0) = H(x) + E log2 C(n, x)`` measured on counts
+    (:func:`chain_rule_bits`); every value in bits."""
+
+    binomial_nll: float  #: mean Eq. 6 (binomial) NLL of the counts at ``theta0``
+    binomial_entropy: float  #: its exact expectation, the entropy of ``Bin(n, theta0)``
+    normal_approx: float  #: ``log2(2 pi e n theta0 (1 - theta0)) / 2``
+    ordering_bits: float  #: mean ``log2 C(n, x)`` of the counts
+    min_nll: float  #: exact average minimum Eq. 5 NLL (:func:`average_minimum_nll_bits`)
+
+
+def chain_rule_bits(counts, n: int, theta0: float) -> ChainRule:
+    """Split Eq. 8's ``n H2(theta0)`` bits of the counts ``x ~ Bin(n, theta0)`` (chapter 1): the
+    binomial NLL (Eq. 6, the information in the count) plus ``log2 C(n, x)`` (which ordering).
+
+    Examples
+    --------
+    >>> c = chain_rule_bits([0, 1, 1, 2], 2, 0.5)  # 2 fair bits: 1.5 bits in the count + 0.5 in the order
+    >>> c.binomial_nll + c.ordering_bits, c.binomial_entropy
+    (2.0, 1.5)
+    """
+    n = check_int("n", n, low=1)
+    theta0 = float(check_fraction("theta0", theta0, open_low=True, open_high=True))
+    counts = check_counts("counts", counts, high=n, min_ndim=1)
+    return ChainRule(binomial_nll=float(binomial_nll_bits(counts, n, theta0).mean()),
+                     binomial_entropy=float(binomial_entropy_bits(n, theta0)),
+                     normal_approx=float(0.5 * np.log2(2 * np.pi * np.e * n * theta0 * (1 - theta0))),
+                     ordering_bits=float(log2_binomial_coefficient(counts, n).mean()),
+                     min_nll=average_minimum_nll_bits(n, theta0))
+
+
+@dataclass(frozen=True)
+class Eq7Counterexamples:
+    """Chapter 1's test of Eq. 7's "only if" (:func:`eq7_counterexamples`)."""
+
+    theta: float  #: the second root for the case shown (:func:`eq7_other_root`)
+    excess: float  #: :func:`eq7_log2_excess` there (zero up to rounding)
+    fraction: float  #: share of grid points with a second root (:func:`eq7_counterexample_fraction`)
+
+
+def eq7_counterexamples(k: int, n: int, theta0: float, n_max: int, theta0_grid) -> Eq7Counterexamples:
+    """Eq. 7 "if" but not "only if" (chapter 1): the second root for ``(k, n, theta0)``, its
+    excess, and the fraction of grid points ``(n' <= n_max, 0 < k' < n', theta0' in theta0_grid)``
+    that have one.
+
+    Examples
+    --------
+    >>> e = eq7_counterexamples(1, 2, 0.25, 2, [0.25, 0.5])  # k = n/2: only theta0 = 1/2 is a double root
+    >>> round(e.theta, 6), e.fraction
+    (0.75, 0.5)
+    """
+    n_max = check_int("n_max", n_max, low=2)
+    theta = eq7_other_root(k, n, theta0)
+    return Eq7Counterexamples(theta=theta, excess=float(eq7_log2_excess(k, n, theta0, theta)),
+                              fraction=eq7_counterexample_fraction(range(2, n_max + 1), theta0_grid))

@@ -181,3 +181,36 @@ def qr_check(k: int, n: int, L: int, rng: np.random.Generator, *, chains: int = 
     if lambda1 is None:
         lambda1 = top_exponent(k, n, rng, samples)[0]
     return (k, n, measured[0], se[0], float(lambda1), measured[1], se[1], second_exponent(k))
+
+
+def growth_study(grid, L: int, models: int, rng: np.random.Generator, *, sampler: str = "fast",
+                 samples: int = 20_000, control=(10, 100)) -> tuple[dict, np.ndarray, dict]:
+    """Chapter 3's norm-growth experiment over a ``(k, n)`` grid (Algorithm 1, Sec. 2.2).
+
+    Draws, in this order: :func:`growth_curves` for every ``(k, n)`` of ``grid``; the random-row
+    control at ``control = (k, n)``; :func:`top_exponent` (``samples`` draws) for every pair.
+
+    Returns
+    -------
+    (curves, control_curves, lambda1): ``{(k, n): growth curves}``, the control's curves and
+    ``{(k, n): theory lambda_1}``.
+    """
+    rng = check_generator("rng", rng)
+    pairs = [(check_int("k", k, low=1), check_int("n", n, low=k)) for k, n in grid]
+    curves = {(k, n): growth_curves(k, n, L, models, rng, sampler=sampler) for k, n in pairs}
+    control_curves = growth_curves(*control, L, models, rng, sampler=sampler, selection="random")
+    lambda1 = {(k, n): top_exponent(k, n, rng, samples)[0] for k, n in pairs}
+    return curves, control_curves, lambda1
+
+
+def gap_against_ratio(k: int, ratios, rng: np.random.Generator | None = None, samples: int = 4000) -> np.ndarray:
+    """``lambda_1 - lambda_2`` at ``n = round(r k)`` for each ratio ``r = n / k >= 1`` (chapter 3's
+    gap-against-n/k figure). With ``rng``: the semi-closed form by Monte Carlo (:func:`gap`,
+    ``samples`` draws per ratio, in order); without: the large-k formula :func:`top_exponent_approx`."""
+    k = check_int("k", k, low=2)
+    ratios = np.asarray(ratios, dtype=float)
+    if ratios.ndim != 1 or not np.all(np.isfinite(ratios)) or np.any(ratios < 1):
+        raise ValueError("ratios must be a 1-D array of finite numbers >= 1")
+    if rng is None:
+        return np.array([top_exponent_approx(k, int(round(r * k))) - second_exponent(k) for r in ratios])
+    return np.array([gap(k, int(round(r * k)), rng, samples)[0] for r in ratios])

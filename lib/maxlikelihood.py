@@ -429,6 +429,28 @@ def sampler_ks_tests(k: int, n: int, L: int, models: int, rng: np.random.Generat
     return {"faithful": faithful, "others": others, "pvalues": pvalues, "control_min_pvalue": control_min}
 
 
+def layer_demo(w0, n: int, rng: np.random.Generator) -> dict:
+    """Chapter 3's worked example of one layer of Algorithm 1 (Sec. 2.2): train one faithful layer
+    on ``w0``, regenerate its ``G*`` from the layer seed, and check the dropout step by brute force.
+
+    Returns a dict with ``rows`` (``G*``, shape (n, k)), ``scores`` (``|v_i . w0|``), ``kept``
+    (kept row indices), ``output_norm`` (``||G_1 w0||``), ``best_norm`` (largest ``||G w0||`` over
+    every choice of ``k`` of the ``n`` rows) and ``subsets`` (how many choices there are).
+    One draw from ``rng`` (the layer seed), as :func:`fit` with ``L = 1``.
+    """
+    import itertools
+
+    w0 = check_vector("w0", w0)
+    n = check_int("n", n, low=w0.size, high=20)
+    model = fit(w0, n, 1, rng)
+    rows = np.random.default_rng(int(model.layer_seeds[0])).standard_normal((n, w0.size))
+    subsets = list(itertools.combinations(range(n), w0.size))
+    best = max(np.linalg.norm(rows[list(r)] @ w0) for r in subsets)
+    return {"rows": rows, "scores": np.abs(rows @ w0), "kept": model.kept_rows[0],
+            "output_norm": float(np.linalg.norm(model.train_output)), "best_norm": float(best),
+            "subsets": len(subsets)}
+
+
 def _select(scores: np.ndarray, k: int, selection: str, gen: np.random.Generator) -> np.ndarray:
     """Indices of the kept rows, in increasing row order."""
     if selection == "random":

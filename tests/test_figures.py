@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from lib import figures  # noqa: E402
 
@@ -63,4 +64,31 @@ def test_learning_phase_legend_names_the_epochs_of_the_phase():
     fig2, ax2 = plt.subplots()
     figures.plot_accuracy_history(ax2, h, {"test": "test"}, learning_end=0)
     assert not any("learning phase" in t.get_text() for t in ax2.get_legend().get_texts())
+    plt.close("all")
+
+
+def test_chapter_3_helpers_draw_what_they_are_given():
+    curves = {(2, 2): np.zeros((3, 5)), (2, 10): np.ones((3, 5))}
+    fig, axes = plt.subplots(2, 3)
+    ax = axes[0, 0]
+    figures.plot_growth_curves(ax, curves, {(2, 2): 0.05, (2, 10): 0.8}, np.zeros((3, 5)), 1.1, shown=[(2, 2), (2, 10)])
+    assert len(ax.lines) == 6 and ax.lines[3].get_ydata()[-1] == pytest.approx(0.8 * 4)
+    qr = np.array([[2, 2, 0.05, 0.01, 0.06, -0.6, 0.01, -0.63], [10, 20, 1.4, 0.01, 1.43, 1.04, 0.01, 1.04]])
+    figures.plot_qr_gaps(axes[0, 1], qr)
+    assert axes[0, 1].get_yscale() == "log" and [t.get_text() for t in axes[0, 1].get_xticklabels()][1] == "k=10\nn=20"
+    figures.plot_gap_against_ratio(axes[0, 2], [1.0, 2.0], {10: [0.05, 0.4]}, {2500: [0.0, 0.3]}, qr)
+    assert axes[0, 2].lines[-1].get_xdata().tolist() == [2.0]  # only the k >= 10 QR row
+    stats = {"cos": np.array([0.1, 0.9]), "test_log_norm": np.array([1.0, 2.0])}
+    figures.plot_sampler_ecdfs(axes[1, :2], stats, {"fast": stats, "joint": stats})
+    assert [t.get_text() for t in axes[1, 0].get_legend().get_texts()] == ["faithful", "fast", "joint"]
+    plt.close("all")
+
+
+def test_chapter_1_panel_draws_with_the_helper_and_sets_the_title():
+    fig = figures.panel(figures.plot_eq9_convergence, [10, 100], [0.01, 0.003], [0.01, 0.003], figsize=(4, 3),
+                        title="Eq. 9")
+    (ax,) = fig.axes
+    assert ax.get_title() == "Eq. 9" and ax.get_xscale() == "log" and len(ax.lines) == 2
+    assert tuple(fig.get_size_inches()) == (4.0, 3.0)
+    assert figures.panel(figures.plot_binary_entropy, 0.25).axes[0].get_title() == ""
     plt.close("all")

@@ -180,3 +180,40 @@ def test_eq9_error_table_matches_single_calls():
     np.testing.assert_allclose(predicted, lk.eq9_expected_abs_error(50, 0.3, [10, 100]))
     with pytest.raises(ValueError, match="N_values must hold at least one"):
         lk.eq9_error_table(np.random.default_rng(8), 50, 0.3, [], 40)
+
+
+def test_eq8_per_sample_equals_the_inline_chapter_code():
+    """Chapter 1's Eq. 8 cell before it moved to lib: same single draw, same numbers."""
+    s = lk.eq8_per_sample(np.random.default_rng(11), 100, 0.25, 500)
+    counts = np.random.default_rng(11).binomial(100, 0.25, size=500)
+    np.testing.assert_array_equal(s.counts, counts)
+    nll = lk.sequence_nll_bits(counts, 100, 0.25)
+    np.testing.assert_array_equal(s.nll, nll)
+    assert s.sd == float(np.std(nll, ddof=1)) and s.sd == pytest.approx(s.sd_predicted, rel=0.15)
+    assert s.n_H2 == pytest.approx(81.1278, abs=1e-4)
+    assert s.fraction_at_entropy == pytest.approx(np.mean(counts == 25))
+    with pytest.raises(ValueError, match="size must be an integer >= 2"):
+        lk.eq8_per_sample(np.random.default_rng(0), 100, 0.25, 1)
+
+
+def test_chain_rule_bits_adds_up_to_n_h2_on_the_exact_distribution():
+    """Counts weighted by their pmf (every x repeated ~ 1e5 pmf times): H(x) + E log2 C(n, x) = n H2."""
+    n, theta0 = 12, 0.3
+    x = np.arange(n + 1)
+    counts = np.repeat(x, np.round(1e5 * stats.binom.pmf(x, n, theta0)).astype(int))
+    c = lk.chain_rule_bits(counts, n, theta0)
+    assert c.binomial_nll == pytest.approx(c.binomial_entropy, abs=1e-3)
+    assert c.binomial_nll + c.ordering_bits == pytest.approx(n * float(lk.binary_entropy(theta0)), abs=1e-3)
+    assert c.min_nll < n * float(lk.binary_entropy(theta0))  # Jensen
+    assert abs(c.normal_approx - c.binomial_entropy) < 0.05
+    with pytest.raises(ValueError, match="counts"):
+        lk.chain_rule_bits([3, 13], n, theta0)
+
+
+def test_eq7_counterexamples_matches_its_parts():
+    e = lk.eq7_counterexamples(3, 10, 0.2, 8, [0.2, 0.5])
+    assert e.theta == lk.eq7_other_root(3, 10, 0.2) and abs(e.excess) < 1e-12
+    assert e.fraction == lk.eq7_counterexample_fraction(range(2, 9), [0.2, 0.5])
+    assert 0 < e.fraction < 1
+    with pytest.raises(ValueError, match="n_max must be an integer >= 2"):
+        lk.eq7_counterexamples(3, 10, 0.2, 1, [0.2])

@@ -104,3 +104,33 @@ def test_growth_curves_and_qr_check():
     assert row[7] == ly.second_exponent(2)
     with pytest.raises(ValueError, match="curves must have shape"):
         ly.growth_slope(np.zeros(3))
+
+
+def test_growth_study_equals_the_inline_sequence_of_draws():
+    """Chapter 3's growth cell before it moved to lib: same rng order, same numbers."""
+    grid = [[2, 2], [2, 10], [3, 6]]
+    curves, control, lam1 = ly.growth_study(grid, 4, 5, np.random.default_rng(7), samples=50, control=(3, 6))
+    rng = np.random.default_rng(7)
+    ref = {(k, n): ly.growth_curves(k, n, 4, 5, rng, sampler="fast") for k, n in grid}
+    ref_control = ly.growth_curves(3, 6, 4, 5, rng, sampler="fast", selection="random")
+    ref_lam1 = {(k, n): ly.top_exponent(k, n, rng, 50)[0] for k, n in grid}
+    assert list(curves) == [(2, 2), (2, 10), (3, 6)]
+    for key in ref:
+        np.testing.assert_array_equal(curves[key], ref[key])
+    np.testing.assert_array_equal(control, ref_control)
+    assert lam1 == ref_lam1
+    with pytest.raises(ValueError, match="n must be an integer >= 3"):
+        ly.growth_study([[3, 2]], 4, 5, np.random.default_rng(0))
+
+
+def test_gap_against_ratio_monte_carlo_and_large_k_formula():
+    ratios = np.array([1.0, 1.4, 3.0])
+    mc = ly.gap_against_ratio(10, ratios, np.random.default_rng(8), 500)
+    rng = np.random.default_rng(8)
+    np.testing.assert_array_equal(mc, [ly.gap(10, n, rng, 500)[0] for n in (10, 14, 30)])
+    assert mc[0] == pytest.approx(ly.top_exponent(10, 10)[0] - ly.second_exponent(10))  # n = k is exact
+    formula = ly.gap_against_ratio(2500, ratios)
+    assert np.all(np.diff(formula) > 0)  # more rows per kept row, wider gap
+    assert formula[1] == pytest.approx(ly.top_exponent_approx(2500, 3500) - ly.second_exponent(2500))
+    with pytest.raises(ValueError, match="ratios must be"):
+        ly.gap_against_ratio(10, [0.5, 2.0])

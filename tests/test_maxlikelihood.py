@@ -172,3 +172,18 @@ def test_sampler_ks_tests_accept_samplers_and_reject_the_control():
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_layer_demo_keeps_the_top_rows_and_reaches_the_brute_force_optimum():
+    w0 = np.array([1.0, 0.5])
+    demo = ml.layer_demo(w0, 8, np.random.default_rng(3))
+    assert demo["rows"].shape == (8, 2) and demo["subsets"] == 28
+    np.testing.assert_allclose(demo["scores"], np.abs(demo["rows"] @ w0))
+    kept = demo["kept"]
+    assert demo["scores"][kept].min() >= np.delete(demo["scores"], kept).max()
+    assert demo["output_norm"] == pytest.approx(demo["best_norm"])
+    # the same draw as fit(w0, n, 1, rng): one seed taken from rng
+    model = ml.fit(w0, 8, 1, np.random.default_rng(3))
+    np.testing.assert_array_equal(kept, model.kept_rows[0])
+    with pytest.raises(ValueError, match="n must be an integer in"):
+        ml.layer_demo(w0, 40, np.random.default_rng(0))
