@@ -31,6 +31,7 @@ import numpy as np
 from lib import convergence, maxlikelihood
 from lib._validate import check_array, check_float, check_generator, check_int, check_vector
 from lib.data import check_image
+from lib.reconciliation import layer_text
 
 
 def _check_alpha(alpha: float) -> float:
@@ -191,3 +192,44 @@ def cosine(u, v) -> float:
     """Cosine of the angle between two vectors (e.g. two images; chapter 8)."""
     u, v = check_vector("u", u), check_vector("v", v, dim=np.size(u))
     return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
+
+
+def first_layer_table(first_measured: dict, first_predicted: dict, alphas) -> list[str]:
+    """Chapter 8's printed table: per case (dict key), the first layer with median PSNR >= 20 dB,
+    measured / predicted, for every noise factor (:func:`first_layer_at_psnr`, ``never`` if not reached).
+
+    ``first_measured[case]`` and ``first_predicted[case]`` have one entry per alpha.
+    """
+    alphas = [_check_alpha(a) for a in _check_list("alphas", alphas)]
+    if set(first_measured) != set(first_predicted):
+        raise ValueError("first_measured and first_predicted must name the same cases")
+    lines = ["first L with median PSNR >= 20 dB (measured / predicted)"]
+    for case in first_measured:
+        if not len(first_measured[case]) == len(first_predicted[case]) == len(alphas):
+            raise ValueError(f"case {case!r} must have one measured and one predicted layer per alpha")
+        lines.append(f"  {case:20s} " + "   ".join(f"alpha={a:g}: {layer_text(m)}/{layer_text(p)}" for a, m, p
+                                                    in zip(alphas, first_measured[case], first_predicted[case])))
+    return lines
+
+
+def fig8_examples(message, key_input, n: int, layers, alphas, alpha: float,
+                  rng: np.random.Generator) -> tuple[list, list, list]:
+    """Chapter 8, Fig. 8: one model (exact joint sampler, depth ``max(layers)``) trained on a fresh
+    standard-normal ``w0``; the adversarial examples ``y = alpha w_L/||w_L|| + m`` of ``message`` for
+    each of ``alphas`` at the last layer; the message recovered with ``key_input``'s output at each of
+    ``layers`` (noise factor ``alpha``, :func:`recover`) and the PSNR of each recovery (:func:`psnr`).
+
+    Returns ``(examples, recovered, psnrs)``, lists in the order of ``alphas`` and ``layers``.
+    """
+    message = check_image("message", message)
+    key_input = check_image("key_input", key_input)
+    layers = [check_int("layer", L, low=0) for L in _check_list("layers", layers)]
+    alphas = [_check_alpha(a) for a in _check_list("alphas", alphas)]
+    alpha = _check_alpha(alpha)
+    rng = check_generator("rng", rng)
+    s = maxlikelihood.sample(rng.standard_normal(message.size), key_input[None], n, max(layers), rng,
+                             sampler="joint", trajectory=True)
+    examples = [adversarial_example(message, s.train_units[-1], a) for a in alphas]
+    recovered = [recover(adversarial_example(message, s.train_units[L], alpha), s.units[L, 0], alpha)[0]
+                 for L in layers]
+    return examples, recovered, [psnr(m_hat, message) for m_hat in recovered]

@@ -283,6 +283,112 @@ def plot_sampler_ecdfs(axes, faithful: dict, others: dict, *, samplers=("fast", 
     return axes
 
 
+# chapter 5
+def spacetime_panels(train_embedded, test_embedded, anti, depths, *, title: str):
+    """Chapter 5, Fig. 4 a-e: one 3-D :func:`plot_spacetime_panel` per depth in ``depths``, each
+    trajectory cut at that depth (embedded arrays from :func:`lib.spacetime.embed_sample`)."""
+    fig = plt.figure(figsize=(12, 3.2))
+    for i, L in enumerate(depths):
+        ax = fig.add_subplot(1, len(depths), i + 1, projection="3d")
+        plot_spacetime_panel(ax, train_embedded[: L + 1], test_embedded[: L + 1], anti)
+        ax.set_title(f"L = {L}", fontsize="medium")
+        ax.view_init(elev=18, azim=-60)
+        ax.tick_params(labelsize=6)
+    fig.suptitle(title, fontsize="medium")
+    fig.tight_layout()
+    return fig
+
+
+def spacetime_view(train_embedded, test_embedded, *, title: str):
+    """Chapter 5's explorer: one 3-D view of the embedded trajectories, every test vector in red."""
+    fig = plt.figure(figsize=(5, 4))
+    ax = fig.add_subplot(projection="3d")
+    plot_spacetime_panel(ax, train_embedded, test_embedded, np.ones(test_embedded.shape[1], bool))
+    ax.set_title(title, fontsize="medium")
+    return fig
+
+
+def temporal_and_angles(train_embedded, test_embedded, angles, anti, predicted):
+    """Chapter 5: left, the normalised temporal component of the training (blue) and test
+    trajectories (red: anti-aligned at the end, orange: aligned) against the layer, with the
+    Lyapunov prediction ``predicted`` for layers 1..L (dashed); right, the angles (degrees,
+    :func:`lib.spacetime.angles_to_training`) between each test output and the training output."""
+    layers = np.arange(train_embedded.shape[0])
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for j in range(test_embedded.shape[1]):
+        color = "C3" if anti[j] else "C1"
+        ax1.semilogy(layers[1:], test_embedded[1:, j, 0], "-", color=color, lw=0.8, alpha=0.7)
+        ax2.plot(layers, angles[:, j], "-", color=color, lw=0.8)
+    ax1.semilogy(layers[1:], train_embedded[1:, 0], "o-", color="C0", lw=2, ms=3, label="training vector")
+    ax1.semilogy(layers[1:], predicted, "k--", lw=1,
+                 label=r"prediction $c\ell/\sqrt{(c\ell)^2+\|w_0\|^2e^{2\lambda_1\ell}}$")
+    ax1.set_xlabel("layer ℓ")
+    ax1.set_ylabel("normalised temporal component")
+    ax1.legend(fontsize="small")
+    ax2.set_xlabel("layer ℓ")
+    ax2.set_ylabel("angle between test and training output (°)")
+    ax2.set_yticks([0, 45, 90, 135, 180])
+    fig.tight_layout()
+    return fig
+
+
+def eq26_pythagoras(temporal, one_minus_beta):
+    """Chapter 5: the training vector's normalised temporal component ``d'/d`` (layers 1..L)
+    against ``1 - v/c`` (:func:`lib.spacetime.one_minus_speed_ratio`), on the Eq. 26 curve."""
+    grid = np.logspace(-22, 0, 200)
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    ax.loglog(one_minus_beta, temporal, "o", color="C0", ms=4, label=f"training vector, layers 1-{len(temporal)}")
+    ax.loglog(grid, np.sqrt(grid * (2 - grid)), "-", color="C3", lw=1, label=r"Eq. 26: $d'/d=\sqrt{1-v^2/c^2}$")
+    ax.set_xlabel("1 - v/c")
+    ax.set_ylabel("d'/d  (normalised temporal component)")
+    ax.set_title("Eq. 26 holds by construction (Pythagoras)", fontsize="medium")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def layers_against_c(result, *, title: str):
+    """Chapter 5, Fig. 4f: layers to entangle against c from :func:`lib.spacetime.fig4f`, measured
+    median with the 10-90 % band of models, the Eqs. 25-26 prediction and the angular collapse alone."""
+    c_values = list(result.c_values)
+    needed = np.array([result.layers_needed[c] for c in c_values])
+    with np.errstate(invalid="ignore"):  # inf - inf when models never entangle: a gap in the line
+        lo, med, hi = np.percentile(needed, [10, 50, 90], axis=1)
+    predicted = [np.nan if result.predicted[c] is None else result.predicted[c] for c in c_values]
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    ax.fill_between(c_values, lo, hi, color="C0", alpha=0.2, label="10-90% of models")
+    ax.semilogx(c_values, med, "o-", color="C0", label="measured median")
+    ax.semilogx(c_values, predicted, "s--", color="C3",
+                label=r"prediction (Eqs. 25-26, growth at $\lambda_1$, angular collapse)")
+    ax.axhline(result.angular_layer, color="grey", ls=":", label="angular collapse alone (any c)")
+    ax.set_xlabel("c (\"speed of light\")")
+    ax.set_ylabel("layers to entangle")
+    ax.set_title(title, fontsize="medium")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def temporal_controls(controls, *, n: int, k: int, weight_scale: float):
+    """Chapter 5: median training temporal component (c = 1) against the layer for Algorithm 1,
+    the same models with every ``G_l`` times ``weight_scale``, and no selection (``n = k``);
+    ``controls`` from :func:`lib.spacetime.controls`."""
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    scaled_layers = np.arange(controls.temporal_scaled.shape[1])
+    no_selection_layers = np.arange(controls.no_selection_temporal.shape[1])
+    ax.semilogy(scaled_layers[1:], np.median(controls.temporal_unscaled, axis=0)[1:], "-", color="C0",
+                label=f"Algorithm 1, n={n}")
+    ax.semilogy(scaled_layers[1:], np.median(controls.temporal_scaled, axis=0)[1:], "-", color="C3",
+                label=f"same models, every G_ℓ × {weight_scale:g}")
+    ax.semilogy(no_selection_layers[1:], np.median(controls.no_selection_temporal, axis=0)[1:], "-", color="C2",
+                label=f"no selection, n = k = {k}")
+    ax.set_xlabel("layer ℓ")
+    ax.set_ylabel("temporal component (median, c = 1)")
+    ax.set_title("The losses collapse in all three cases; the 'length contraction' does not", fontsize="medium")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
 # --- chapters 6-8 (gradient descent, reconciliation, adversarial examples) ---------------------
 def loss_histograms(rows, *, title: str):
     """Chapter 6, Fig. 6: Eq. 34 test-loss histograms, one row of panels per sweep.

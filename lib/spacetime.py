@@ -20,11 +20,13 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import special
 
-from lib import convergence
-from lib._validate import check_int, check_positive, check_probability
+from lib import convergence, maxlikelihood
+from lib._validate import check_generator, check_int, check_positive, check_probability
 
 
 def _check_c(c: float) -> float:
@@ -203,3 +205,164 @@ def scaled_weights_control(model, tests, c: float, weight_scale: float) -> tuple
     plain_units, _ = model.forward_log(tests, trajectory=True)
     plain_loss = convergence.eq22_loss(model.train_units[:, None, :], plain_units)
     return measured_temporal_component(raw[:, 0], c), float(np.max(np.abs(scaled_loss - plain_loss)))
+
+
+# ---------------------------------------------------------------- chapter 5: the notebook's pipelines
+def embed_sample(sample, c: float, depth: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Eq. 28 embedding of a trajectory sample up to layer ``depth`` (chapter 5, Fig. 4 a-e).
+
+    ``sample``: :func:`lib.maxlikelihood.sample` with ``trajectory=True`` and several test vectors.
+    Returns the embedded training trajectory (depth + 1, k + 1), the embedded test trajectories
+    (depth + 1, N, k + 1), and which test samples end *anti-aligned* with the training vector at the
+    sample's last layer (Eq. 22 loss below 0.5), shape (N,).
+    """
+    c = _check_c(c)
+    last = sample.units.shape[0] - 1
+    depth = last if depth is None else check_int("depth", depth, low=0, high=last)
+    train = embed(sample.train_units[: depth + 1], sample.train_log_norms[: depth + 1], c)
+    tests = embed(sample.units[: depth + 1], sample.log_norms[: depth + 1], c)
+    anti = convergence.eq22_loss(sample.train_units[-1], sample.units[-1]) < 0.5
+    return train, tests, anti
+
+
+def angles_to_training(sample) -> np.ndarray:
+    """Angle in degrees between each test output and the training output at every layer,
+    shape (L + 1, N) (chapter 5: it goes to 0 or 180 degrees, the collapse of chapter 4)."""
+    cos = np.sum(sample.units * sample.train_units[:, None, :], axis=-1)
+    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def one_minus_speed_ratio(temporal) -> np.ndarray:
+    """``1 - v/c`` from the normalised temporal component ``tau = d'/d`` (Eq. 26,
+    ``tau = sqrt(1 - v^2/c^2)``), computed without cancellation as ``tau^2 / (1 + sqrt(1 - tau^2))``
+    (chapter 5's Pythagoras figure)."""
+    tau = check_probability("temporal", temporal)
+    return tau**2 / (1 + np.sqrt(1 - tau**2))
+
+
+@dataclass(frozen=True)
+class Fig4f:
+    """Fig. 4f's measurement and prediction (chapter 5), from :func:`fig4f`.
+
+    Attributes
+    ----------
+    c_values : tuple of float
+    layers_needed : dict
+        ``c -> numpy.ndarray (models,)``: :func:`layers_to_entangle` per model (``inf``: never).
+    angular_layer : float
+        Median first layer at which ``level`` of the test samples' plain Eq. 22 loss has collapsed.
+    predicted : dict
+        ``c -> int or None``: :func:`predicted_layers_to_entangle` (``None``: never by ``max_layer``).
+    """
+
+    c_values: tuple
+    layers_needed: dict
+    angular_layer: float
+    predicted: dict
+
+    def table(self) -> list[str]:
+        """The printed table: median layers to entangle with the 10-90 % range of models, the
+        prediction and the angular collapse alone, one line per ``c`` after a header."""
+        fl = convergence.format_layer
+        lines = ["       c   median layers to entangle (10%-90% of models)   prediction   angular collapse only"]
+        for c in self.c_values:
+            with np.errstate(invalid="ignore"):  # inf - inf when models never entangle: 'never'
+                lo, med, hi = np.percentile(self.layers_needed[c], [10, 50, 90])
+            lines.append(f"{c:8g}   {fl(med, '10.1f')} ({fl(lo, '.0f')}-{fl(hi, '.0f')}){'':26s} "
+                         f"{fl(self.predicted[c], '9.0f')}   {fl(self.angular_layer, '10.1f')}")
+        return lines
+
+
+def fig4f(samples, c_values, lyapunov_top: float, *, tolerance: float = 0.01, level: float = 0.9,
+          max_layer: int = 60) -> Fig4f:
+    """Chapter 5's Fig. 4f pipeline: for every ``c``, the layers each model needs until ``level``
+    of its anti-aligned group is entangled (augmented Eq. 30 loss below ``tolerance``,
+    :func:`layers_to_entangle`), the median layer of the plain angular collapse (Eq. 22,
+    :func:`lib.convergence.median_first_layer`) and the Eqs. 25-26 prediction
+    (:func:`predicted_layers_to_entangle`). ``samples``: :func:`lib.convergence.draw_models`.
+    """
+    c_values = tuple(_check_c(c) for c in c_values)
+    needed = {c: layers_to_entangle(samples, c, tolerance=tolerance, level=level) for c in c_values}
+    angular = convergence.curves_from_samples(samples, tolerance).fractions
+    angular_layer = convergence.median_first_layer(angular, level)
+    predicted = {c: predicted_layers_to_entangle(c, lyapunov_top, angular_layer, tolerance=tolerance,
+                                                 max_layer=max_layer) for c in c_values}
+    return Fig4f(c_values, needed, angular_layer, predicted)
+
+
+@dataclass(frozen=True)
+class Controls:
+    """Chapter 5's three controls of the spacetime reading, from :func:`controls`.
+
+    Attributes
+    ----------
+    c_pair : tuple of float
+        The two ``c`` whose spatial-part collapse curves are compared.
+    angular_difference : float
+        Largest difference between those two curves (:func:`spatial_collapse_curves`).
+    temporal_L10 : numpy.ndarray (models,)
+        Training temporal component at layer 10, ``c = 1``, of the Fig. 4f models.
+    temporal_unscaled, temporal_scaled : numpy.ndarray (models, scaled_L + 1)
+        Training temporal component (``c = 1``) measured on the replayed layers, unscaled and with
+        every ``G_l`` multiplied by ``weight_scale`` (:func:`scaled_weights_control`).
+    loss_change : float
+        Largest change of any test sample's Eq. 22 loss under that scaling.
+    no_selection_collapsed : float
+        Mean collapsed fraction of the test samples at the last layer without selection (``n = k``).
+    no_selection_temporal : numpy.ndarray (no_selection_models, L + 1)
+        Training temporal component (``c = 1``) of runs without selection.
+    """
+
+    c_pair: tuple
+    angular_difference: float
+    temporal_L10: np.ndarray
+    temporal_unscaled: np.ndarray
+    temporal_scaled: np.ndarray
+    loss_change: float
+    no_selection_collapsed: float
+    no_selection_temporal: np.ndarray
+
+
+def controls(samples, k: int, n: int, rng: np.random.Generator, *, c_pair=(0.1, 1e5), models: int = 60,
+             tests: int = 200, scaled_L: int = 50, L: int = 60, weight_scale: float = 0.01,
+             no_selection_models: int = 1000, sampler: str = "fast", tolerance: float = 0.01) -> Controls:
+    """Chapter 5's controls of Eqs. 26-31 (does the collapse need the "length contraction"?).
+
+    1. The Eq. 22 collapse of the *spatial* part of the Eq. 28 embedding of ``samples`` at the two
+       ``c`` of ``c_pair`` (:func:`spatial_collapse_curves`), and their largest difference.
+    2. ``models`` fresh Algorithm 1 models (``n`` rows, ``scaled_L`` layers, fast sampler) replayed
+       with every ``G_l`` times 1 and times ``weight_scale`` on fresh test vectors
+       (:func:`scaled_weights_control`): the training temporal component and the largest loss change.
+    3. No selection (``n = k``): ``models`` runs of ``tests`` test vectors for the collapsed fraction
+       (:func:`lib.convergence.draw_models`, ``sampler``) and ``no_selection_models`` training runs
+       for the temporal component, all at depth ``L``.
+
+    Draw order from ``rng`` (kept from the chapter's first version): the models of 2, the runs of 3
+    with test vectors, the test vectors of 2 (per model: unscaled, then scaled), the training runs of 3.
+    """
+    k = check_int("k", k, low=2)
+    n = check_int("n", n, low=k)
+    rng = check_generator("rng", rng)
+    c_pair = tuple(_check_c(c) for c in c_pair)
+    models = check_int("models", models, low=1)
+    tests = check_int("tests", tests, low=1)
+    scaled_L = check_int("scaled_L", scaled_L, low=1)
+    L = check_int("L", L, low=1)
+    weight_scale = check_positive("weight_scale", weight_scale)
+    no_selection_models = check_int("no_selection_models", no_selection_models, low=1)
+    spatial = [spatial_collapse_curves(samples, c, tolerance=tolerance) for c in c_pair]
+    angular_difference = float(np.max(np.abs(spatial[0] - spatial[-1])))
+    temporal_L10 = np.array([temporal_component(s.train_log_norms[10], 10, 1.0) for s in samples])
+    scaled_models = [maxlikelihood.fit(rng.standard_normal(k), n, scaled_L, rng, sampler="fast")
+                     for _ in range(models)]
+    no_selection = convergence.draw_models(k, k, L, models, tests, rng, sampler=sampler)
+    collapsed = convergence.curves_from_samples(no_selection, tolerance).fractions[:, -1].mean()
+    replayed = [scaled_weights_control(m, rng.standard_normal((tests, k)), 1.0, s)
+                for m in scaled_models for s in (1.0, weight_scale)]
+    unscaled, scaled = (np.array([t for t, _ in replayed[i::2]]) for i in (0, 1))
+    loss_change = max(d for _, d in replayed[1::2])
+    logs = np.array([maxlikelihood.fit(rng.standard_normal(k), k, L, rng, sampler="fast").train_log_norms
+                     for _ in range(no_selection_models)])
+    no_selection_temporal = temporal_component(logs, np.arange(L + 1), 1.0)
+    return Controls(c_pair, angular_difference, temporal_L10, unscaled, scaled, loss_change,
+                    float(collapsed), no_selection_temporal)

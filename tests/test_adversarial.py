@@ -84,3 +84,28 @@ def test_recovery_experiment_formula_prediction_and_depth():
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_first_layer_table_prints_measured_over_predicted_and_never():
+    lines = adv.first_layer_table({"a": [0.0, 28.0], "bb": [5.0, np.nan]}, {"a": [0.0, 27.0], "bb": [5.0, 40.0]},
+                                  [1.0, 10.0])
+    assert lines == ["first L with median PSNR >= 20 dB (measured / predicted)",
+                     "  a                    alpha=1: 0/0   alpha=10: 28/27",
+                     "  bb                   alpha=1: 5/5   alpha=10: never/40"]
+    with pytest.raises(ValueError, match="one measured and one predicted layer per alpha"):
+        adv.first_layer_table({"a": [1.0]}, {"a": [1.0]}, [1.0, 10.0])
+
+
+def test_fig8_examples_match_the_inline_version_and_improve_with_depth():
+    panda, gibbon = data.photograph("panda").ravel(), data.photograph("gibbon").ravel()
+    ys, recovered, psnrs = adv.fig8_examples(panda, gibbon, 3500, [3, 40], [1.0, 100.0], 100.0,
+                                             np.random.default_rng(8))
+    rng = np.random.default_rng(8)  # the chapter's first version, inline
+    s = ml.sample(rng.standard_normal(2500), gibbon[None], 3500, 40, rng, sampler="joint", trajectory=True)
+    np.testing.assert_array_equal(ys[1], adv.adversarial_example(panda, s.train_units[-1], 100.0))
+    inline = adv.recover(adv.adversarial_example(panda, s.train_units[40], 100.0), s.units[40, 0], 100.0)[0]
+    np.testing.assert_array_equal(recovered[1], inline)
+    assert len(ys) == 2 and len(recovered) == 2 and psnrs[1] == adv.psnr(inline, panda)
+    assert psnrs[0] < 20 < psnrs[1]  # noise at L = 3, the Panda back at L = 40
+    with pytest.raises(ValueError, match="key_input must be a 50 x 50 image"):
+        adv.fig8_examples(panda, np.ones(10), 3500, [3], [1.0], 1.0, np.random.default_rng(0))

@@ -91,4 +91,27 @@ def test_chapter_1_panel_draws_with_the_helper_and_sets_the_title():
     assert ax.get_title() == "Eq. 9" and ax.get_xscale() == "log" and len(ax.lines) == 2
     assert tuple(fig.get_size_inches()) == (4.0, 3.0)
     assert figures.panel(figures.plot_binary_entropy, 0.25).axes[0].get_title() == ""
+
+def test_chapter_5_helpers_draw():
+    from lib import convergence, spacetime
+    from lib import maxlikelihood as ml
+
+    rng = np.random.default_rng(0)
+    s = ml.sample(rng.standard_normal(2), rng.standard_normal((4, 2)), 20, 6, rng, sampler="fast", trajectory=True)
+    train, tests, anti = spacetime.embed_sample(s, 1.0)
+    fig = figures.spacetime_panels(train, tests, anti, [1, 6], title="t")
+    assert len(fig.axes) == 2 and fig.axes[1].get_title() == "L = 6"
+    fig = figures.spacetime_view(train, tests, title="v")
+    assert len(fig.axes[0].lines) == 2 * (tests.shape[1] + 1)
+    predicted = spacetime.predicted_temporal_component(np.arange(1, 7), 1.0, 1.0)
+    fig = figures.temporal_and_angles(train, tests, spacetime.angles_to_training(s), anti, predicted)
+    assert fig.axes[0].get_yscale() == "log" and len(fig.axes[1].lines) == 4
+    fig = figures.eq26_pythagoras(train[1:, 0], spacetime.one_minus_speed_ratio(train[1:, 0]))
+    assert "training vector, layers 1-6" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    runs = convergence.draw_models(2, 20, 12, 3, 10, rng)
+    fig = figures.layers_against_c(spacetime.fig4f(runs, [1.0, 1e30], 1.0, max_layer=12), title="f")
+    assert fig.axes[0].get_xscale() == "log"
+    ctl = spacetime.controls(runs, 2, 20, rng, models=2, tests=5, scaled_L=8, L=12, no_selection_models=3)
+    fig = figures.temporal_controls(ctl, n=20, k=2, weight_scale=0.01)
+    assert len(fig.axes[0].lines) == 3
     plt.close("all")

@@ -123,3 +123,95 @@ def test_scaled_weights_control_measures_on_the_model():
     assert change < 1e-6  # arccos near 0 and pi turns rounding into ~1e-8
     plain, _ = stm.scaled_weights_control(model, tests, 1.0, 1.0)
     np.testing.assert_allclose(plain, stm.temporal_component(model.train_log_norms, np.arange(21), 1.0), rtol=1e-8)
+
+
+# ---------------------------------------------------------------- chapter 5 notebook pipelines
+def _demo(seed=3, tests=8, L=12):
+    rng = np.random.default_rng(seed)
+    return ml.sample(rng.standard_normal(2), rng.standard_normal((tests, 2)), 40, L, rng, sampler="fast",
+                     trajectory=True)
+
+
+def test_embed_sample_cuts_the_embedding_and_marks_the_anti_aligned_group():
+    from lib import convergence as cv
+
+    s = _demo()
+    train, tests, anti = spacetime.embed_sample(s, 2.0, depth=5)
+    np.testing.assert_array_equal(train, spacetime.embed(s.train_units, s.train_log_norms, 2.0)[:6])
+    np.testing.assert_array_equal(tests, spacetime.embed(s.units, s.log_norms, 2.0)[:6])
+    np.testing.assert_array_equal(anti, np.sum(s.units[-1] * s.train_units[-1], axis=-1) < 0)
+    assert anti.any() and not anti.all()
+    full, _, anti_full = spacetime.embed_sample(s, 2.0)
+    assert full.shape == (13, 3) and np.array_equal(anti, anti_full)
+    assert np.array_equal(anti, cv.eq22_loss(s.train_units[-1], s.units[-1]) < 0.5)
+    with pytest.raises(ValueError, match="depth must be an integer"):
+        spacetime.embed_sample(s, 1.0, depth=13)
+
+
+def test_angles_to_training_match_the_eq22_loss():
+    from lib import convergence as cv
+
+    s = _demo()
+    angles = spacetime.angles_to_training(s)
+    assert angles.shape == (13, 8) and angles.min() >= 0 and angles.max() <= 180
+    loss = cv.eq22_loss(s.train_units[:, None, :], s.units)
+    np.testing.assert_allclose(angles, 180 * (1 - loss), atol=1e-9)
+    assert np.all((angles[-1] < 1) | (angles[-1] > 179))  # collapsed to 0 or 180 degrees at depth 12
+
+
+def test_one_minus_speed_ratio_is_eq26_without_cancellation():
+    assert float(spacetime.one_minus_speed_ratio(0.8)) == pytest.approx(0.4)  # v/c = 0.6
+    assert float(spacetime.one_minus_speed_ratio(1.0)) == 1.0 and float(spacetime.one_minus_speed_ratio(0.0)) == 0
+    tiny = float(spacetime.one_minus_speed_ratio(1e-10))
+    assert tiny == pytest.approx(5e-21, rel=1e-9) and 1 - np.sqrt(1 - 1e-20) == 0.0  # the naive form gives 0
+    with pytest.raises(ValueError, match=r"temporal must lie in \[0, 1\]"):
+        spacetime.one_minus_speed_ratio(1.5)
+
+
+def test_fig4f_matches_the_inline_pipeline_and_prints_never():
+    from lib import convergence as cv
+
+    runs = cv.draw_models(2, 100, 30, 5, 40, np.random.default_rng(4))
+    res = spacetime.fig4f(runs, [1.0, 1e4, 1e30], 1.3, tolerance=0.01, level=0.9, max_layer=30)
+    angular_L = cv.median_first_layer(cv.curves_from_samples(runs, 0.01).fractions, 0.9)
+    assert res.angular_layer == angular_L
+    for c in (1.0, 1e4):
+        np.testing.assert_array_equal(res.layers_needed[c], spacetime.layers_to_entangle(runs, c, tolerance=0.01,
+                                                                                         level=0.9))
+        assert res.predicted[c] == spacetime.predicted_layers_to_entangle(c, 1.3, angular_L, max_layer=30)
+    assert res.predicted[1e30] is None and np.all(np.isinf(res.layers_needed[1e30]))
+    lines = res.table()
+    assert len(lines) == 4 and lines[0].startswith("       c   median layers to entangle")
+    assert lines[3].startswith("   1e+30") and "never" in lines[3]
+    med = np.median(res.layers_needed[1.0])
+    assert lines[1].split()[:2] == ["1", f"{med:.1f}"]
+    with pytest.raises(ValueError, match="c must be a finite number > 0"):
+        spacetime.fig4f(runs, [1.0, -1.0], 1.3)
+
+
+def test_controls_match_the_inline_version_draw_for_draw():
+    from lib import convergence as cv
+
+    k, n, L, scaled_L, models, tests, nosel = 2, 30, 12, 10, 3, 20, 7
+    runs = cv.draw_models(k, n, L, models, tests, np.random.default_rng(1))
+    res = spacetime.controls(runs, k, n, np.random.default_rng(2), c_pair=(0.1, 1e5), models=models, tests=tests,
+                             scaled_L=scaled_L, L=L, weight_scale=0.01, no_selection_models=nosel)
+    # the chapter's first version, inline
+    rng = np.random.default_rng(2)
+    scaled_models = [ml.fit(rng.standard_normal(k), n, scaled_L, rng, sampler="fast") for _ in range(models)]
+    no_selection = cv.draw_models(k, k, L, models, tests, rng, sampler="fast")
+    collapsed = cv.curves_from_samples(no_selection, 0.01).fractions[:, -1].mean()
+    control = [spacetime.scaled_weights_control(m, rng.standard_normal((tests, k)), 1.0, s)
+               for m in scaled_models for s in (1.0, 0.01)]
+    logs = np.array([ml.fit(rng.standard_normal(k), k, L, rng, sampler="fast").train_log_norms for _ in range(nosel)])
+    assert res.no_selection_collapsed == collapsed
+    np.testing.assert_array_equal(res.temporal_scaled, np.array([t for t, _ in control[1::2]]))
+    np.testing.assert_array_equal(res.temporal_unscaled, np.array([t for t, _ in control[0::2]]))
+    assert res.loss_change == max(d for _, d in control[1::2])
+    np.testing.assert_array_equal(res.no_selection_temporal, spacetime.temporal_component(logs, np.arange(L + 1), 1.0))
+    # and what the chapter reads from them
+    assert res.angular_difference == 0.0 and res.temporal_L10.shape == (models,)
+    assert res.temporal_scaled.shape == (models, scaled_L + 1) and np.all(res.temporal_scaled[:, -1] > 0.99)
+    assert np.all(res.temporal_unscaled[:, -1] < 1e-3) and res.loss_change < 1e-6
+    with pytest.raises(ValueError, match="no_selection_models must be an integer"):
+        spacetime.controls(runs, k, n, np.random.default_rng(2), no_selection_models=0)
