@@ -332,6 +332,42 @@ def trade_off_after_learning(history: dict, robust_key: str, tolerance: float = 
             "robust_change": float(r[-edge:].mean() - r[:edge].mean())}
 
 
+def training_correlations(history: dict, robust_keys, tolerance: float = 0.01) -> dict:
+    """Chapter 9's correlations over a :func:`train_history` record, from epoch 1 on (epoch 0 is the
+    untrained net): Delta X against Delta P (``dX_dP``), test against robust accuracy under the first
+    of ``robust_keys`` (``test_robust``), the last epoch (``last_epoch``), and for every key of
+    ``robust_keys`` the :func:`trade_off_after_learning` summary (``after``, a dict by key)."""
+    keys = list(robust_keys) if isinstance(robust_keys, (list, tuple, dict)) else None
+    if not keys:
+        raise ValueError("robust_keys must be a non-empty list of history keys")
+    if not isinstance(history, dict) or any(k not in history for k in ("epoch", "test", "dX", "dP", *keys)):
+        raise ValueError(f"history must be a train_history dict with keys 'epoch', 'test', 'dX', 'dP' and {keys}")
+    dX, dP = _check_record("history['dX']", history["dX"]), _check_record("history['dP']", history["dP"])
+    test, robust = history["test"], history[keys[0]]
+    return {"dX_dP": float(np.corrcoef(dX[1:], dP[1:])[0, 1]),
+            "test_robust": float(np.corrcoef(test[1:], robust[1:])[0, 1]),
+            "last_epoch": int(history["epoch"][-1]),
+            "after": {key: trade_off_after_learning(history, key, tolerance) for key in keys}}
+
+
+def correlation_text(correlations: dict, labels: dict) -> str:
+    """Chapter 9's printed correlations for :func:`training_correlations`: over all epochs, then after
+    the learning phase for each robust-accuracy key of ``labels`` (key -> label, e.g. the attack's eps)."""
+    if not isinstance(correlations, dict) or any(k not in correlations for k in ("dX_dP", "test_robust", "after")):
+        raise ValueError("correlations must be a dict from training_correlations")
+    if not isinstance(labels, dict) or any(k not in correlations["after"] for k in labels):
+        raise ValueError(f"labels must map keys of {list(correlations['after'])} to labels")
+    last = correlations["last_epoch"]
+    lines = [f"correlation over epochs 1-{last}: Delta X vs Delta P {correlations['dX_dP']:+.3f};  "
+             f"test vs robust accuracy {correlations['test_robust']:+.3f}"]
+    for key, label in labels.items():
+        a = correlations["after"][key]
+        lines.append(f"after learning (epochs {a['start']}-{last}), {label}: correlation test vs robust "
+                     f"{a['corr']:+.3f}; test accuracy change {a['test_change']:+.4f}, "
+                     f"robust accuracy change {a['robust_change']:+.4f}")
+    return "\n".join(lines)
+
+
 def _check_data(X, y, x_name: str, y_name: str):
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)

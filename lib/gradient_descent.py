@@ -346,3 +346,73 @@ def equal_product_test(per_init: dict, lambdas, etas, *, alpha: float = 0.01, et
     pvalues = equal_product_pvalues(per_init, pairs)
     only = bool(min(pvalues) > alpha / len(pairs)) if pairs else None
     return {"pairs": pairs, "pvalues": pvalues, "only_product": only}
+
+
+def closed_form_max_error(rng: np.random.Generator, lam: float, eta: float, *, T: int = 5, batch: int = 200,
+                          w0=W0) -> float:
+    """Chapter 6: largest ``|train_single - closed_form_single|`` over ``batch`` random Gaussian ``G_0``
+    (drawn from ``rng`` as one ``(batch, 2, 2)`` array): Algorithm 2 against its closed form."""
+    rng = check_generator("rng", rng)
+    batch = check_int("batch", batch, low=1)
+    G0 = rng.standard_normal((batch, 2, 2))
+    return float(np.max(np.abs(train_single(G0, lam, eta, T, w0) - closed_form_single(G0, lam, eta, T, w0))))
+
+
+def sweep_text(sweeps: dict) -> str:
+    """Chapter 6's printed Fig. 6 table: for each sweep (label, e.g. "λ", -> list of
+    ``((lambda, eta), result)`` with ``result`` from :func:`collapse_fractions`), the collapsed
+    fraction by angle and by the raw Eq. 34 criterion, and the share of collapsed outputs at loss 1."""
+    if not isinstance(sweeps, dict) or not sweeps:
+        raise ValueError("sweeps must be a non-empty dict label -> list of ((lambda, eta), result)")
+    lines = ["sweep      λ      η   collapsed (angle)   collapsed (Eq. 34 raw)   of collapsed, at loss 1"]
+    for which, rows in sweeps.items():
+        for (lam, eta), res in rows:
+            lines.append(f"  {which}   {lam:6g} {eta:6g}   {res['angle']:17.3f}   {res['eq34']:22.3f}   "
+                         f"{res['anti_side']:.3f}")
+    return "\n".join(lines)
+
+
+def equal_product_text(results: dict) -> str:
+    """Chapter 6's printed summary of :func:`equal_product_test` results (label -> result): the number
+    of equal-product pairs, whether only the product matters, and the most different pair."""
+    if not isinstance(results, dict) or not results:
+        raise ValueError("results must be a non-empty dict label -> equal_product_test result")
+    lines = []
+    for label, res in results.items():
+        line = f"{label}: {len(res['pairs'])} equal-product pairs; only the product matters: {res['only_product']}"
+        if res["pairs"]:
+            worst = int(np.argmin(res["pvalues"]))
+            line += f"; most different pair {res['pairs'][worst]}, p = {res['pvalues'][worst]:.3g}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def three_matrix_text(grid: dict, lambdas, etas) -> str:
+    """Chapter 6's printed table of the three-matrix reading (a :func:`collapse_grid` result over
+    ``lambdas x etas``): collapsed fractions by angle and by Eq. 34, the share of models that
+    overflowed, and the largest collapsed fraction over the table."""
+    lambdas, etas = _check_positive_list("lambdas", lambdas), _check_positive_list("etas", etas)
+    if not isinstance(grid, dict) or any(np.shape(grid.get(k)) != (len(lambdas), len(etas))
+                                         for k in ("angle", "eq34", "overflow")):
+        raise ValueError(f"grid must be a collapse_grid result of shape {(len(lambdas), len(etas))}")
+    lines = ["     λ        η   collapsed (angle)   collapsed (Eq. 34)   models that overflowed"]
+    for i, lam in enumerate(lambdas):
+        for j, eta in enumerate(etas):
+            lines.append(f"{lam:6g} {eta:8g}   {grid['angle'][i, j]:17.3f}   {grid['eq34'][i, j]:18.3f}   "
+                         f"{grid['overflow'][i, j]:.3f}")
+    largest = float(np.nanmax(grid["angle"]))
+    lines.append(f"largest collapsed fraction of the three-matrix reading over the table: {largest:.3f}")
+    return "\n".join(lines)
+
+
+def prediction_curve(rng: np.random.Generator, log10_low: float, log10_high: float, *, points: int = 60,
+                     tolerance: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
+    """Chapter 6: the large-``lambda`` prediction line of the collapse map (``beta << 1``, taken as 0):
+    ``points`` values of ``kappa`` spaced evenly in ``log10`` from ``10**log10_low`` to ``10**log10_high``
+    and :func:`predicted_collapse_fraction` at each, with one draw of samples from ``rng``."""
+    low = check_float("log10_low", log10_low)
+    high = check_float("log10_high", log10_high)
+    if not low < high:
+        raise ValueError(f"log10_low must be below log10_high; got {low} and {high}")
+    kappa = np.logspace(low, high, check_int("points", points, low=2))
+    return kappa, predicted_collapse_fraction(kappa, 0.0, rng, tolerance=tolerance)

@@ -38,7 +38,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import integrate
 
-from lib._validate import check_callable, check_generator, check_grid, check_int, check_real
+from lib._validate import check_array, check_callable, check_generator, check_grid, check_int, check_real
 
 
 def _check_grid(x, psi) -> tuple[np.ndarray, np.ndarray]:
@@ -135,6 +135,36 @@ def interval_cases(points: int = 4001) -> dict[str, tuple[np.ndarray, np.ndarray
             "linear 1 + x": (x, 1 + x, np.ones_like(x)),
             "bump exp(-(x-0.5)^2/0.02)": (x, bump, -(x - 0.5) / 0.01 * bump),
             "ramp exp(3x)": (x, np.exp(3 * x), 3 * np.exp(3 * x))}
+
+
+def real_line_text(table: dict[str, dict[str, float]]) -> str:
+    """Chapter 9's printed real-line table for :func:`real_line_table`: per test function
+    ``sigma_x sigma_p`` (Hermitian), its closed form ("None" where unknown) and the paper's
+    "variance" of ``p = d/dx``, then the share of the Lorentzian's exact product lost to the grid."""
+    if not isinstance(table, dict) or "Lorentzian" not in table:
+        raise ValueError("table must be a real_line_table dict including the 'Lorentzian' row")
+    lines = ["test function   sigma_x*sigma_p (Hermitian)   exact     paper's 'variance' of p"]
+    for name, row in table.items():
+        exact = "None" if np.isnan(row["exact"]) else str(round(row["exact"], 6))
+        lines.append(f"{name:12s}   {row['product']:27.6f}   {exact:8s}  {row['paper_variance_p']:+.6f}")
+    deficit = 1 - table["Lorentzian"]["product"] / table["Lorentzian"]["exact"]
+    lines.append(f"(the Lorentzian's tails decay like 1/x^2: truncating them to the grid costs {deficit:.1%})")
+    return "\n".join(lines)
+
+
+def interval_text(cases: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> str:
+    """Chapter 9's printed boundary-term table on [0, 1] for :func:`interval_cases`: per packet
+    ``sigma_x ||psi'||``, the boundary term ``B``, the bound ``|1 - B| / 2`` and whether
+    ``sigma_x ||psi'|| >= 1/2`` holds."""
+    if not isinstance(cases, dict) or not cases:
+        raise ValueError("cases must be a non-empty dict name -> (x, psi, dpsi) from interval_cases")
+    lines = ["on [0, 1]:              sigma_x*||psi'||   boundary B   bound |1-B|/2   >= 1/2 ?"]
+    for name, (x01, f, df) in cases.items():
+        st = packet_stats(x01, f, df)
+        prod = float(st["sigma_x"] * st["sigma_p_hermitian"])
+        lines.append(f"{name:24s} {prod:14.4f} {float(st['boundary']):12.4f} {float(st['lower_bound']):14.4f}   "
+                     f"{prod >= 0.5 - 1e-6}")
+    return "\n".join(lines)
 
 
 def quadrature_errors(grid_sizes, mc_samples, replicates: int, rng: np.random.Generator,
@@ -237,6 +267,66 @@ def paper_sigma_p(stats: dict[str, np.ndarray]) -> np.ndarray:
     _check_stats(stats, ("paper_variance_p",))
     var = np.asarray(stats["paper_variance_p"], dtype=float)
     return np.where(var >= 0, np.sqrt(np.abs(var)), np.nan)
+
+
+def paper_sigma_summary(stats: dict[str, np.ndarray]) -> dict[str, float]:
+    """Chapter 9's per-pixel check with the paper's own ``sigma_p`` (``p = d/dx``, :func:`paper_sigma_p`):
+    the fraction of pixels with a non-negative "variance" (``frac_nonneg``), the fraction with
+    ``sigma_x sigma_p >= 1/2`` counting an imaginary ``sigma_p`` as failing (``frac_bound``), and the
+    median ``sigma_p`` per pixel with the paper's ``d/dx`` over the real ones (``median_paper``) and
+    with the ``||psi'||`` convention (``median_norm``)."""
+    _check_stats(stats, ("sigma_x", "sigma_p_hermitian", "paper_variance_p"))
+    sigma_p = paper_sigma_p(stats)
+    product = np.asarray(stats["sigma_x"]) * np.nan_to_num(sigma_p, nan=0.0)
+    return {"frac_nonneg": float(np.mean(np.isfinite(sigma_p))), "frac_bound": float(np.mean(product >= 0.5)),
+            "median_paper": float(np.nanmedian(sigma_p)),
+            "median_norm": float(np.median(stats["sigma_p_hermitian"]))}
+
+
+def network_controls(params, X_train, X_test, y_test, *, target_class: int, slice_points: int,
+                     logit_scale: float, weight_scales, seed: int) -> dict:
+    """Chapter 9's two controls for the Delta X, Delta P of Eq. 23 (:func:`class_slice_stats` through
+    the mean training image): the trained network ``params`` with its logits multiplied by
+    ``logit_scale`` (:func:`lib.classifier.scale_logits`, same predictions), and untrained networks of
+    the same shape at each of ``weight_scales`` (:func:`lib.classifier.untrained_networks` with ``seed``).
+
+    Returns a dict with ``accuracy`` (of ``params`` on the test set), ``scaled`` (``(Delta X, Delta P)``
+    of the rescaled network), ``scaled_accuracy``, and ``untrained``: rows
+    ``(scale, Delta X, Delta P, accuracy)``.
+    """
+    from lib import classifier
+
+    scaled = classifier.scale_logits(params, logit_scale)
+    X_train = check_array("X_train", X_train, ndim=2)
+    n_in, hidden = params["W1"].shape
+    if X_train.shape[1] != n_in:
+        raise ValueError(f"X_train must have shape (N, {n_in}); got {X_train.shape}")
+    x_base = X_train.mean(axis=0)
+    untrained = [(s, *delta_x_delta_p(class_slice_stats(p0, x_base, target_class, slice_points)),
+                  classifier.accuracy(p0, X_test, y_test))
+                 for s, p0 in classifier.untrained_networks(seed, n_in, hidden, params["W2"].shape[1], weight_scales)]
+    return {"accuracy": classifier.accuracy(params, X_test, y_test),
+            "scaled": delta_x_delta_p(class_slice_stats(scaled, x_base, target_class, slice_points)),
+            "scaled_accuracy": classifier.accuracy(scaled, X_test, y_test), "untrained": untrained}
+
+
+def controls_text(controls: dict, history: dict, logit_scale: float) -> str:
+    """Chapter 9's printed controls table for :func:`network_controls`: the final network (Delta X,
+    Delta P from the last epoch of ``history``, a :func:`lib.classifier.train_history` record), the
+    same network with rescaled logits, and the untrained networks by weight scale."""
+    if not isinstance(controls, dict) or any(k not in controls for k in ("accuracy", "scaled", "untrained")):
+        raise ValueError("controls must be a dict from network_controls")
+    if not isinstance(history, dict) or "dX" not in history or "dP" not in history:
+        raise ValueError("history must be a train_history dict with keys 'dX' and 'dP'")
+    dX_scaled, dP_scaled = controls["scaled"]
+    lines = [f"final network:          accuracy {controls['accuracy']:.4f}   "
+             f"Delta X {history['dX'][-1]:.4f}   Delta P {history['dP'][-1]:.4f}",
+             f"logits x {logit_scale:g}:            accuracy {controls['scaled_accuracy']:.4f}   "
+             f"Delta X {dX_scaled:.4f}   Delta P {dP_scaled:.4f}",
+             "untrained, weight scale   Delta X   Delta P   accuracy"]
+    for s, dx, dp, acc in controls["untrained"]:
+        lines.append(f"{s:24g}   {dx:7.4f}   {dp:7.4f}   {acc:.4f}")
+    return "\n".join(lines)
 
 
 def delta_x_delta_p(stats: dict[str, np.ndarray]) -> tuple[float, float]:

@@ -184,3 +184,27 @@ def test_untrained_networks_scale_one_initialisation():
 def test_bad_input_of_the_chapter_9_pipeline(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_training_correlations_match_numpy_and_trade_off_after_learning():
+    epochs = np.arange(13)
+    h = {"epoch": epochs, "test": np.array([0.1, 0.8, 0.95] + [0.95] * 10),
+         "robust": np.array([0.0, 0.6, 0.7] + list(np.linspace(0.7, 0.5, 10))),
+         "robust_fig1": np.array([0.0, 0.3, 0.4] + list(np.linspace(0.4, 0.45, 10))),
+         "dX": np.linspace(5.0, 4.0, 13), "dP": np.linspace(1.0, 3.0, 13) ** 2}
+    out = clf.training_correlations(h, ["robust", "robust_fig1"], 0.01)
+    assert out["dX_dP"] == pytest.approx(np.corrcoef(h["dX"][1:], h["dP"][1:])[0, 1]) and out["dX_dP"] < -0.9
+    assert out["test_robust"] == pytest.approx(np.corrcoef(h["test"][1:], h["robust"][1:])[0, 1])
+    assert out["last_epoch"] == 12
+    assert out["after"]["robust"] == clf.trade_off_after_learning(h, "robust", 0.01)
+    assert out["after"]["robust_fig1"]["robust_change"] > 0 > out["after"]["robust"]["robust_change"]
+    lines = clf.correlation_text(out, {"robust": "eps A", "robust_fig1": "eps B"}).splitlines()
+    assert lines[0].startswith("correlation over epochs 1-12:")
+    assert lines[1].startswith("after learning (epochs 2-12), eps A:")
+    assert lines[1].endswith(f"robust accuracy change {out['after']['robust']['robust_change']:+.4f}")
+    with pytest.raises(ValueError, match="robust_keys must be a non-empty list"):
+        clf.training_correlations(h, [], 0.01)
+    with pytest.raises(ValueError, match="history must be a train_history dict"):
+        clf.training_correlations({"test": h["test"]}, ["robust"], 0.01)
+    with pytest.raises(ValueError, match="labels must map keys of"):
+        clf.correlation_text(out, {"robust_eps": "x"})

@@ -145,3 +145,48 @@ def test_three_matrix_reading_collapses_partly_at_small_eta():
 def test_gradient_descent_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+
+def test_closed_form_max_error_draws_the_inline_batch():
+    """Same draws as the inline check it replaces: one (batch, 2, 2) standard-normal array from rng."""
+    rng = np.random.default_rng(5)
+    err = gd.closed_form_max_error(rng, 37.0, 0.7, batch=50)
+    inline = np.random.default_rng(5)
+    G0 = inline.standard_normal((50, 2, 2))
+    assert err == np.max(np.abs(gd.train_single(G0, 37.0, 0.7) - gd.closed_form_single(G0, 37.0, 0.7)))
+    assert err < 1e-10
+    np.testing.assert_array_equal(rng.random(3), inline.random(3))  # the stream continues where it would
+    with pytest.raises(ValueError, match="batch must be an integer >= 1"):
+        gd.closed_form_max_error(np.random.default_rng(0), 1.0, 1.0, batch=0)
+
+
+def test_prediction_curve_is_the_beta_zero_prediction():
+    kappa, frac = gd.prediction_curve(np.random.default_rng(1), -1.0, 4.5, points=12)
+    np.testing.assert_array_equal(kappa, np.logspace(-1, 4.5, 12))
+    np.testing.assert_array_equal(frac, gd.predicted_collapse_fraction(kappa, 0.0, np.random.default_rng(1)))
+    assert np.all(np.diff(frac) >= 0) and frac[0] < 0.05 and frac[-1] > 0.95  # collapse grows with kappa
+    with pytest.raises(ValueError, match="log10_low must be below log10_high"):
+        gd.prediction_curve(np.random.default_rng(1), 2.0, 1.0)
+
+
+def test_printed_tables_of_chapter_6():
+    res = gd.sweep(np.random.default_rng(6), [(1.0, 1.0), (1000.0, 1.0)], inits=20, tests=20)
+    lines = gd.sweep_text({"λ": [((1.0, 1.0), res[0]), ((1000.0, 1.0), res[1])]}).splitlines()
+    assert len(lines) == 3 and lines[2].split()[:4] == ["λ", "1000", "1", f"{res[1]['angle']:.3f}"]
+    worst = {"pairs": [((10.0, 0.1), (1.0, 1.0))], "pvalues": [1e-5], "only_product": False}
+    none = {"pairs": [], "pvalues": [], "only_product": None}
+    text = gd.equal_product_text({"a": worst, "b": none}).splitlines()
+    assert text[0] == ("a: 1 equal-product pairs; only the product matters: False; "
+                       "most different pair ((10.0, 0.1), (1.0, 1.0)), p = 1e-05")
+    assert text[1] == "b: 0 equal-product pairs; only the product matters: None"
+    three = {"angle": np.array([[0.1, np.nan]]), "eq34": np.array([[0.2, np.nan]]), "overflow": np.array([[0.0, 1.0]])}
+    lines = gd.three_matrix_text(three, [10.0], [0.01, 1.0]).splitlines()
+    assert len(lines) == 4 and lines[2].split()[2:] == ["nan", "nan", "1.000"]
+    assert lines[-1].endswith("over the table: 0.100")  # NaN (all overflowed) is skipped
+    with pytest.raises(ValueError, match=r"grid must be a collapse_grid result of shape \(2, 2\)"):
+        gd.three_matrix_text(three, [10.0, 100.0], [0.01, 1.0])
+    with pytest.raises(ValueError, match="sweeps must be a non-empty dict"):
+        gd.sweep_text({})
+    with pytest.raises(ValueError, match="results must be a non-empty dict"):
+        gd.equal_product_text({})

@@ -131,3 +131,55 @@ def test_class_slice_stats_covers_every_pixel():
         un.class_slice_stats(params, np.full(5, 0.5), 3, 21)
     with pytest.raises(ValueError, match="slice_points must be an integer >= 5"):
         un.class_slice_stats(params, np.full(5, 0.5), 1, 3)
+
+
+def test_real_line_and_interval_texts_print_one_row_per_case():
+    table = un.real_line_table(np.linspace(-40, 40, 40001))
+    text = un.real_line_text(table)
+    lines = text.splitlines()
+    assert len(lines) == len(table) + 2
+    assert lines[1].startswith("Gaussian") and "0.500000   0.5 " in lines[1]
+    assert lines[-2].split()[2] == "None"  # the bimodal packet has no closed form
+    deficit = 1 - table["Lorentzian"]["product"] / table["Lorentzian"]["exact"]
+    assert lines[-1].endswith(f"costs {deficit:.1%})")
+    with pytest.raises(ValueError, match="table must be a real_line_table dict"):
+        un.real_line_text({"Gaussian": table["Gaussian"]})
+    rows = un.interval_text(un.interval_cases(401)).splitlines()[1:]
+    assert [row.split()[-1] for row in rows] == ["False", "False", "True", "False"]  # only the bump holds
+    assert rows[0].split()[1:4] == ["0.0000", "1.0000", "0.0000"]  # constant: B = 1, product 0
+    with pytest.raises(ValueError, match="cases must be a non-empty dict"):
+        un.interval_text({})
+
+
+def test_paper_sigma_summary_matches_the_inline_computation():
+    stats = {"sigma_x": np.array([0.3, 0.3, 0.2, 0.29]), "sigma_p_hermitian": np.array([1.0, 2.0, 3.0, 4.0]),
+             "paper_variance_p": np.array([4.0, -1.0, 1.0, 1.0])}
+    out = un.paper_sigma_summary(stats)
+    # sigma_p (paper) = [2, nan, 1, 1]; products [0.6, 0, 0.2, 0.29]
+    assert out == {"frac_nonneg": 0.75, "frac_bound": 0.25, "median_paper": 1.0, "median_norm": 2.5}
+    with pytest.raises(ValueError, match="stats must be a dict"):
+        un.paper_sigma_summary({"sigma_x": np.ones(2)})
+
+
+def test_network_controls_rescaled_logits_keep_accuracy_and_sharpen_the_packet():
+    rng = np.random.default_rng(0)
+    params = clf.init_params(rng, 5, 6, 3)
+    X_tr, X_te = rng.uniform(0, 1, (30, 5)), rng.uniform(0, 1, (20, 5))
+    y_te = rng.integers(0, 3, 20)
+    out = un.network_controls(params, X_tr, X_te, y_te, target_class=1, slice_points=21, logit_scale=4.0,
+                              weight_scales=[0.5, 2.0], seed=7)
+    assert out["scaled_accuracy"] == out["accuracy"] == clf.accuracy(params, X_te, y_te)
+    x_base = X_tr.mean(axis=0)
+    base = un.delta_x_delta_p(un.class_slice_stats(params, x_base, 1, 21))
+    assert out["scaled"][1] > base[1]  # sharper loss, larger Delta P
+    assert [row[0] for row in out["untrained"]] == [0.5, 2.0]
+    p0 = clf.untrained_networks(7, 5, 6, 3, [2.0])[0][1]
+    assert out["untrained"][1][1:3] == un.delta_x_delta_p(un.class_slice_stats(p0, x_base, 1, 21))
+    h = {"dX": np.array([1.0, base[0]]), "dP": np.array([1.0, base[1]])}
+    lines = un.controls_text(out, h, 4.0).splitlines()
+    assert len(lines) == 3 + 2 and lines[1].startswith("logits x 4:")
+    with pytest.raises(ValueError, match=r"X_train must have shape \(N, 5\)"):
+        un.network_controls(params, X_tr[:, :4], X_te, y_te, target_class=1, slice_points=21, logit_scale=4.0,
+                            weight_scales=[1.0], seed=7)
+    with pytest.raises(ValueError, match="controls must be a dict from network_controls"):
+        un.controls_text({}, h, 4.0)
