@@ -32,7 +32,7 @@ import numpy as np
 from scipy import special, stats
 
 from lib import lyapunov, maxlikelihood
-from lib._validate import check_choice, check_generator, check_int, check_probability
+from lib._validate import check_array, check_choice, check_generator, check_int, check_probability, check_vector
 
 
 def eq22_loss(train_unit: np.ndarray, test_units: np.ndarray) -> np.ndarray:
@@ -302,3 +302,119 @@ def format_layer(layer, fmt: str = ".4g") -> str:
         width = "".join(ch for ch in fmt.split(".")[0] if ch.isdigit())
         return "never".rjust(int(width) if width else 0)
     return format(float(layer), fmt)
+
+
+# ---------------------------------------------------------------- chapter 4 pipelines and tables
+def loss_by_depth(w0, tests, n_values, L: int, rng: np.random.Generator, *, sampler: str = "faithful") -> dict:
+    """Chapter 4, Fig. 2 a-e (Eq. 22): one model per width ``n`` trained on ``w0`` to depth ``L``,
+    and the Eq. 22 loss of every row of ``tests`` at every layer ``0 .. L``.
+
+    Layers are added one at a time, so each model's layer-``l`` output *is* the depth-``l``
+    model's output. Models are drawn in the order of ``n_values`` (one
+    :func:`lib.maxlikelihood.sample` call each). Returns ``{n: array (L + 1, len(tests))}``.
+    """
+    w0 = check_vector("w0", w0)
+    tests = check_array("tests", tests, ndim=2)
+    n_values = [check_int("n", n, low=w0.size) for n in n_values]
+    L = check_int("L", L, low=1)
+    rng = check_generator("rng", rng)
+    check_choice("sampler", sampler, maxlikelihood.SAMPLERS)
+    losses = {}
+    for n in n_values:
+        s = maxlikelihood.sample(w0, tests, n, L, rng, sampler=sampler, trajectory=True)
+        losses[n] = eq22_loss(s.train_units[:, None, :], s.units)
+    return losses
+
+
+def side_kept_fraction(ratios) -> float:
+    """Fraction of exact-chain samples (:func:`simulate_ratio_chain`, first axis = layers) whose
+    side -- the sign of ``r`` -- at the last layer is their side at layer 0 (chapter 4, Fig. 2e)."""
+    ratios = check_array("ratios", ratios, ndim=(2, 3))
+    return float(np.mean(np.sign(ratios[0]) == np.sign(ratios[-1])))
+
+
+def depth_table(k: int, curves: dict, predicted: dict, chain_fraction: dict, model_chains: dict,
+                rng: np.random.Generator, *, tolerance: float = 0.01, level: float = 0.99,
+                gap_samples: int = 20_000) -> dict:
+    """Chapter 4's k = 2 comparison of measured collapse with its two predictions, one row per ``n``.
+
+    Inputs are dicts keyed by ``n``: :class:`CollapseCurves`, the Lyapunov-gap prediction
+    (:func:`predicted_collapse_fraction`), the exact chain's collapsed fraction and per-model
+    exact chains (:func:`simulate_ratio_chain` with ``models``). Each row holds ``gap``
+    (``lambda_1 - lambda_2`` estimated from ``gap_samples`` draws, in the order of ``curves``),
+    ``first_L`` and ``chain_first_L`` (median over models of the first layer with at least
+    ``level`` of the test samples collapsed, measured and exact chain) and ``gap_error`` and
+    ``chain_error`` (largest absolute difference between the mean measured curve and each prediction).
+    """
+    k = check_int("k", k, low=2)
+    rng = check_generator("rng", rng)
+    tolerance = float(check_probability("tolerance", tolerance, open_low=True))
+    level = float(check_probability("level", level))
+    gap_samples = check_int("gap_samples", gap_samples, low=2)
+    table = {}
+    for n, cc in curves.items():
+        table[n] = {
+            "first_L": median_first_layer(cc.fractions, level),
+            "chain_first_L": median_first_layer(chain_collapse_fraction(model_chains[n], tolerance).T, level),
+            "gap_error": float(np.max(np.abs(cc.mean - predicted[n]))),
+            "chain_error": float(np.max(np.abs(cc.mean - chain_fraction[n]))),
+            "gap": lyapunov.gap(k, n, rng, gap_samples)[0],
+        }
+    return table
+
+
+def _half_collapse_row(cc: CollapseCurves, predicted: np.ndarray, gap: float, level: float) -> dict:
+    return {"curves": cc, "predicted": predicted, "gap": gap, "first_L": median_first_layer(cc.fractions, level),
+            "predicted_first_L": first_crossing(predicted, level)}
+
+
+def _check_table_inputs(L, models, tests, rng, sampler, tolerance, prediction_samples, level):
+    check_int("L", L, low=1)
+    check_int("models", models, low=1)
+    check_int("tests", tests, low=1)
+    check_generator("rng", rng)
+    check_choice("sampler", sampler, maxlikelihood.SAMPLERS)
+    check_probability("tolerance", tolerance, open_low=True)
+    check_int("prediction_samples", prediction_samples, low=2)
+    check_probability("level", level)
+
+
+def large_k_table(cases, L: int, models: int, tests: int, rng: np.random.Generator, *, sampler: str = "joint",
+                  tolerance: float = 0.01, prediction_samples: int = 2000, level: float = 0.5) -> dict:
+    """Chapter 4, k > 2: measured collapse against the Lyapunov-gap prediction, one row per ``(k, n)``.
+
+    For each case in turn: :func:`collapse_curves` (``models`` models, ``tests`` test vectors) and
+    :func:`predicted_collapse_fraction` on layers ``0 .. L``; then, case by case, the gap
+    ``lambda_1 - lambda_2`` from ``prediction_samples`` draws. Each row holds ``curves``,
+    ``predicted``, ``gap``, ``first_L`` (median over models of the first layer with at least
+    ``level`` collapsed; ``inf`` if never) and ``predicted_first_L`` (first layer where the
+    prediction reaches ``level``; ``None`` if never). Returns ``{(k, n): row}``.
+    """
+    cases = [(check_int("k", k, low=2), check_int("n", n, low=k)) for k, n in cases]
+    _check_table_inputs(L, models, tests, rng, sampler, tolerance, prediction_samples, level)
+    layers = np.arange(L + 1)
+    measured = {}
+    for k, n in cases:
+        cc = collapse_curves(k, n, L, models, tests, rng, sampler=sampler, tolerance=tolerance)
+        measured[k, n] = cc, predicted_collapse_fraction(layers, k, n, rng, tolerance=tolerance,
+                                                          samples=prediction_samples)
+    return {(k, n): _half_collapse_row(*measured[k, n], lyapunov.gap(k, n, rng, prediction_samples)[0], level)
+            for k, n in cases}
+
+
+def no_selection_table(k_values, L: int, models: int, tests: int, rng: np.random.Generator, *,
+                       sampler: str = "joint", tolerance: float = 0.01, prediction_samples: int = 2000,
+                       level: float = 0.5) -> dict:
+    """Chapter 4's control at ``n = k`` (no selection): the rows of :func:`large_k_table` for each ``k``.
+
+    First :func:`collapse_curves` for every ``k``, then :func:`predicted_collapse_fraction` for every
+    ``k``; ``gap`` is the exact no-selection gap ``(psi(k/2) - psi((k-1)/2)) / 2``
+    (:func:`lib.lyapunov.gap` without sampling). Returns ``{k: row}``.
+    """
+    k_values = [check_int("k", k, low=2) for k in k_values]
+    _check_table_inputs(L, models, tests, rng, sampler, tolerance, prediction_samples, level)
+    curves = {k: collapse_curves(k, k, L, models, tests, rng, sampler=sampler, tolerance=tolerance) for k in k_values}
+    layers = np.arange(L + 1)
+    return {k: _half_collapse_row(curves[k], predicted_collapse_fraction(layers, k, k, rng, tolerance=tolerance,
+                                                                         samples=prediction_samples),
+                                  lyapunov.gap(k, k)[0], level) for k in k_values}

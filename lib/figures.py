@@ -389,6 +389,89 @@ def temporal_controls(controls, *, n: int, k: int, weight_scale: float):
     fig.tight_layout()
     return fig
 
+# chapter 4
+def plot_loss_histogram(ax, loss, tolerance: float, label: str, *, fontsize: str = "small",
+                        xlabel: bool = True, ylabel: str | None = None):
+    """Histogram of Eq. 22 losses on ``ax``, titled ``label`` and the collapsed fraction (chapter 4, Fig. 2):
+    losses within ``tolerance`` of 0 or 1, the rule of :func:`lib.convergence.is_collapsed` (not imported
+    here, so that chapters without it do not depend on it)."""
+    loss = np.asarray(loss, dtype=float)
+    collapsed = (loss < tolerance) | (loss > 1.0 - tolerance)
+    ax.hist(loss, bins=np.linspace(0, 1, 41), color="C0")
+    ax.set_title(f"{label}: {collapsed.mean():.0%} collapsed", fontsize=fontsize)
+    if xlabel:
+        ax.set_xlabel("loss (Eq. 22)")
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    return ax
+
+
+def loss_histogram_grid(losses: dict, depths, tolerance: float, *, title: str):
+    """Chapter 4, Fig. 2 a-d: one row of loss histograms per width ``n`` (``losses[n]``: layers x
+    test samples, from :func:`lib.convergence.loss_by_depth`), one column per depth in ``depths``."""
+    fig, axes = plt.subplots(len(losses), len(depths), figsize=(10, 8), sharex=True, squeeze=False)
+    for i, (n, loss) in enumerate(losses.items()):
+        for j, L in enumerate(depths):
+            plot_loss_histogram(axes[i, j], loss[L], tolerance, f"n={n}, L={L}", xlabel=i == len(losses) - 1)
+            axes[i, j].set_yticks([])
+    fig.suptitle(title, fontsize="medium")
+    fig.tight_layout()
+    return fig
+
+
+def side_scatter(loss, *, title: str):
+    """Chapter 4, Fig. 2e: final against initial Eq. 22 loss of each test sample (``loss``: layers
+    x samples); red: samples that end on the other side of 0.5 than they started."""
+    loss = np.asarray(loss, dtype=float)
+    flipped = (loss[0] < 0.5) != (loss[-1] < 0.5)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(loss[0][~flipped], loss[-1][~flipped], ".", ms=2, color="C0", label="ends on its starting side")
+    ax.plot(loss[0][flipped], loss[-1][flipped], ".", ms=4, color="C3", label=f"crosses 0.5 ({flipped.mean():.1%})")
+    ax.axvline(0.5, color="k", lw=0.8)
+    ax.set_xlabel("initial loss (L = 0)")
+    ax.set_ylabel(f"final loss (L = {loss.shape[0] - 1})")
+    ax.set_title(title, fontsize="medium")
+    ax.legend(fontsize="small", loc="center right")
+    fig.tight_layout()
+    return fig
+
+
+def collapse_against_depth(layers, curves: dict, predicted: dict, chain_fraction: dict, tolerance: float):
+    """Chapter 4, k = 2: measured collapsed fraction per width (mean and 10-90% band over models),
+    the Lyapunov-gap prediction (lines) and the exact chain (dotted); dicts keyed by ``n``."""
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for n, color in zip(curves, ["C0", "C1", "C2", "C3", "C4", "C5"]):
+        plot_band(ax, layers, curves[n].fractions, color, label=f"n={n}: measured (mean, 10-90% of models)")
+        ax.plot(layers, predicted[n], "-", color=color, lw=1.5)
+        ax.plot(layers, chain_fraction[n], ":", color="k", lw=1)
+    ax.plot([], [], "-", color="grey", label="prediction from the Lyapunov gap")
+    ax.plot([], [], ":", color="k", label="exact one-dimensional chain")
+    ax.set_xlabel("depth L")
+    ax.set_ylabel(f"fraction collapsed (loss within {tolerance} of 0 or 1)")
+    ax.set_xlim(0, layers[-1])
+    ax.legend(fontsize="x-small", loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def large_k_collapse(layers, table: dict, control: dict, *, sampler: str):
+    """Chapter 4, k > 2: mean measured collapsed fraction (markers) and the Lyapunov-gap prediction
+    (lines) per ``(k, n)`` row of :func:`lib.convergence.large_k_table`, and the measured ``n = k``
+    controls of :func:`lib.convergence.no_selection_table` (grey)."""
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for ((kk, nn), row), color in zip(table.items(), ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"]):
+        ax.plot(layers, row["curves"].mean, "o", ms=2, color=color, label=f"k={kk}, n={nn}")
+        ax.plot(layers, row["predicted"], "-", color=color, lw=1.2)
+    for (kk, row), style in zip(control.items(), ["--", "-.", ":", "--"]):
+        ax.plot(layers, row["curves"].mean, style, color="grey", lw=1.2, label=f"k={kk}, n=k (no selection)")
+    ax.set_xlabel("depth L")
+    ax.set_ylabel("fraction collapsed")
+    ax.set_title(f"k > 2: markers measured ({sampler} sampler), lines Lyapunov-gap prediction", fontsize="medium")
+    ax.legend(fontsize="x-small", ncol=2)
+    fig.tight_layout()
+    return fig
+
+
 # --- chapters 6-8 (gradient descent, reconciliation, adversarial examples) ---------------------
 def loss_histograms(rows, *, title: str):
     """Chapter 6, Fig. 6: Eq. 34 test-loss histograms, one row of panels per sweep.

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from lib import convergence as cv
+from lib import lyapunov
 from lib import maxlikelihood as ml
 
 
@@ -108,3 +109,96 @@ def test_median_first_layer_counts_never_as_infinite():
     assert cv.median_first_layer(fr, 0.5) == 2.0
     assert cv.median_first_layer(fr[1:], 0.5) == np.inf
     assert cv.median_first_layer(fr[:1], 0.5) == 1.0
+
+
+# ---------------------------------------------------------------- chapter 4 pipelines and tables
+def test_loss_by_depth_is_the_inline_loop_with_the_same_draws():
+    rng = np.random.default_rng(11)
+    w0, tests = rng.standard_normal(2), rng.standard_normal((30, 2))
+    got = cv.loss_by_depth(w0, tests, [2, 20], 6, np.random.default_rng(3), sampler="fast")
+    inline, r = {}, np.random.default_rng(3)
+    for n in [2, 20]:
+        s = ml.sample(w0, tests, n, 6, r, sampler="fast", trajectory=True)
+        inline[n] = cv.eq22_loss(s.train_units[:, None, :], s.units)
+    assert list(got) == [2, 20] and got[2].shape == (7, 30)
+    for n in inline:
+        np.testing.assert_array_equal(got[n], inline[n])
+    # layer 0 is the loss of the raw inputs against w0
+    unit = w0 / np.linalg.norm(w0)
+    np.testing.assert_allclose(got[2][0], cv.eq22_loss(unit, tests / np.linalg.norm(tests, axis=1, keepdims=True)))
+
+
+def test_side_kept_fraction_counts_sign_changes():
+    r = np.array([[0.5, -0.5, 2.0, -3.0], [0.1, 0.2, -0.1, -0.01]])
+    assert cv.side_kept_fraction(r) == pytest.approx(0.5)
+    assert cv.side_kept_fraction(np.stack([r[0], r[0] * 1e-3])) == 1.0
+    with pytest.raises(ValueError, match="ratios must have 2 or 3 axes"):
+        cv.side_kept_fraction(np.ones(3))
+
+
+def test_depth_table_matches_the_inline_statistics():
+    k, L, tol = 2, 10, 0.05
+    rng = np.random.default_rng(4)
+    cc = {n: cv.collapse_curves(k, n, L, 5, 20, rng, tolerance=tol) for n in (2, 50)}
+    predicted = {n: cv.predicted_collapse_fraction(np.arange(L + 1), k, n, rng, tolerance=tol, samples=500)
+                 for n in cc}
+    chains = {n: cv.chain_collapse_fraction(cv.simulate_ratio_chain(rng, k, n, L, 500), tol) for n in cc}
+    models = {n: cv.simulate_ratio_chain(rng, k, n, L, 20, models=5) for n in cc}
+    table = cv.depth_table(k, cc, predicted, chains, models, np.random.default_rng(9), tolerance=tol, level=0.9,
+                           gap_samples=300)
+    r = np.random.default_rng(9)
+    for n in cc:
+        assert table[n]["first_L"] == cv.median_first_layer(cc[n].fractions, 0.9)
+        assert table[n]["chain_first_L"] == cv.median_first_layer(cv.chain_collapse_fraction(models[n], tol).T, 0.9)
+        assert table[n]["gap_error"] == pytest.approx(np.max(np.abs(cc[n].mean - predicted[n])))
+        assert table[n]["chain_error"] == pytest.approx(np.max(np.abs(cc[n].mean - chains[n])))
+        assert table[n]["gap"] == pytest.approx(lyapunov.gap(k, n, r, 300)[0])
+    assert table[50]["first_L"] <= table[2]["first_L"]  # selection speeds collapse up
+
+
+def test_large_k_table_keeps_the_draw_order_of_the_inline_cell():
+    cases, L, kw = [[3, 5], [4, 12]], 8, {"sampler": "fast", "tolerance": 0.05}
+    table = cv.large_k_table(cases, L, 3, 10, np.random.default_rng(2), prediction_samples=200, **kw)
+    r, layers = np.random.default_rng(2), np.arange(L + 1)
+    inline = {}
+    for k, n in cases:  # curves and prediction case by case, then the sampled gaps
+        inline[k, n] = (cv.collapse_curves(k, n, L, 3, 10, r, **kw),
+                        cv.predicted_collapse_fraction(layers, k, n, r, tolerance=0.05, samples=200))
+    for k, n in cases:
+        row, (cc, pred) = table[k, n], inline[k, n]
+        np.testing.assert_array_equal(row["curves"].fractions, cc.fractions)
+        np.testing.assert_array_equal(row["predicted"], pred)
+        assert row["gap"] == lyapunov.gap(k, n, r, 200)[0]
+        assert row["first_L"] == cv.median_first_layer(cc.fractions, 0.5)
+        assert row["predicted_first_L"] == cv.first_crossing(pred, 0.5)
+
+
+def test_no_selection_table_draws_all_curves_first_and_uses_the_exact_gap():
+    ks, L, kw = [2, 3], 6, {"sampler": "fast", "tolerance": 0.05}
+    table = cv.no_selection_table(ks, L, 3, 10, np.random.default_rng(8), prediction_samples=200, **kw)
+    r = np.random.default_rng(8)
+    curves = {k: cv.collapse_curves(k, k, L, 3, 10, r, **kw) for k in ks}
+    for k in ks:
+        pred = cv.predicted_collapse_fraction(np.arange(L + 1), k, k, r, tolerance=0.05, samples=200)
+        np.testing.assert_array_equal(table[k]["curves"].fractions, curves[k].fractions)
+        np.testing.assert_array_equal(table[k]["predicted"], pred)
+    # (psi(k/2) - psi((k-1)/2)) / 2: log 2 at k = 2, 1 - log 2 at k = 3
+    assert table[2]["gap"] == pytest.approx(np.log(2)) and table[3]["gap"] == pytest.approx(1 - np.log(2))
+
+
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: cv.loss_by_depth([1.0, 0.0], np.ones((3, 2)), [1], 4, np.random.default_rng(0)),
+         "n must be an integer >= 2"),
+        (lambda: cv.loss_by_depth([1.0, 0.0], np.ones(2), [2], 4, np.random.default_rng(0)), "tests must have 2 axes"),
+        (lambda: cv.large_k_table([[3, 2]], 4, 2, 2, np.random.default_rng(0)), "n must be an integer >= 3"),
+        (lambda: cv.large_k_table([[3, 4]], 4, 2, 2, 0), "rng must be a numpy.random.Generator"),
+        (lambda: cv.no_selection_table([3], 4, 2, 2, np.random.default_rng(0), prediction_samples=1),
+         "prediction_samples must be an integer >= 2"),
+        (lambda: cv.depth_table(2, {}, {}, {}, {}, np.random.default_rng(0), level=2.0), r"level must lie in \[0, 1\]"),
+    ],
+)
+def test_chapter_4_tables_check_inputs_at_the_door(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

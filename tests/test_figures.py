@@ -114,4 +114,25 @@ def test_chapter_5_helpers_draw():
     ctl = spacetime.controls(runs, 2, 20, rng, models=2, tests=5, scaled_L=8, L=12, no_selection_models=3)
     fig = figures.temporal_controls(ctl, n=20, k=2, weight_scale=0.01)
     assert len(fig.axes[0].lines) == 3
+
+def test_chapter_4_helpers_draw_the_collapse_figures():
+    from lib import convergence as cv
+
+    rng = np.random.default_rng(0)
+    losses = {n: rng.uniform(0, 1, (4, 50)) for n in (2, 10)}
+    losses[10][3, :25] = 0.001  # half of the last layer collapsed at 0
+    fig = figures.loss_histogram_grid(losses, [1, 3], 0.01, title="t")
+    titles = [ax.get_title() for ax in fig.axes]
+    assert len(fig.axes) == 4 and titles[-1] == f"n=10, L=3: {cv.is_collapsed(losses[10][3]).mean():.0%} collapsed"
+    assert fig.axes[-1].get_xlabel() == "loss (Eq. 22)" and fig.axes[0].get_xlabel() == ""
+    scatter = figures.side_scatter(np.array([[0.2, 0.8, 0.3], [0.0, 1.0, 0.99]]), title="e")
+    ax = scatter.axes[0]
+    assert ax.get_ylabel() == "final loss (L = 1)" and "crosses 0.5 (33.3%)" in ax.get_legend_handles_labels()[1]
+    cc = cv.collapse_curves(2, 10, 5, 3, 20, rng)
+    layers = np.arange(6)
+    fig = figures.collapse_against_depth(layers, {10: cc}, {10: cc.mean}, {10: cc.mean}, 0.01)
+    assert len(fig.axes[0].get_lines()) == 5 and fig.axes[0].get_xlim() == (0, 5)
+    row = {"curves": cc, "predicted": cc.mean}
+    fig = figures.large_k_collapse(layers, {(2, 10): row}, {2: row}, sampler="fast")
+    assert fig.axes[0].get_legend_handles_labels()[1] == ["k=2, n=10", "k=2, n=k (no selection)"]
     plt.close("all")
