@@ -104,6 +104,8 @@ def region_grid(E, values, *, k: int = 15, resolution: int = 150, margin: float 
         raise ValueError(f"values must have one row per point of E ({len(E)}); got {len(values)}")
     k = check_int("k", k, low=1, high=len(E))
     resolution = check_int("resolution", resolution, low=2)
+    if not (np.isfinite(margin) and margin >= 0):
+        raise ValueError(f"margin must be a finite number >= 0; got {margin!r}")
     lo, hi = E.min(axis=0), E.max(axis=0)
     pad = margin * (hi - lo)
     lo, hi = lo - pad, hi + pad

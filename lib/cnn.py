@@ -441,5 +441,6 @@ def estimate_seconds(p: dict) -> float:
     per_image = 1.1e-3
     measure = per_image * (p["n_attack"] * p["pgd_steps"] + p["n_pixels"] * (p["slice_points"] + p["mc_samples"])
                            + 2 * (p["max_train"] + p["max_test"]) / 5) + 3e-4 * p["head_epochs"] * p["max_train"]
-    fig1 = per_image * p["fig1_points"] * (p["pgd_steps"] + 4) + 1e-2 * p["fig1_points"] + 1e-8 * p["fig1_points"] ** 2 * 2304
+    fig1 = (per_image * p["fig1_points"] * (p["pgd_steps"] + 4) + 1e-2 * p["fig1_points"]
+            + 1e-8 * p["fig1_points"] ** 2 * N_FEATURES)
     return float(5 + p["epochs"] * per_image * p["max_train"] + (p["epochs"] + 2) * measure + fig1)

@@ -350,6 +350,9 @@ def controls(samples, k: int, n: int, rng: np.random.Generator, *, c_pair=(0.1, 
     L = check_int("L", L, low=1)
     weight_scale = check_positive("weight_scale", weight_scale)
     no_selection_models = check_int("no_selection_models", no_selection_models, low=1)
+    if any(len(getattr(s, "train_log_norms", ())) <= 10 for s in samples):
+        raise ValueError("samples must be trajectory samples (lib.maxlikelihood.sample, trajectory=True) "
+                         "at least 10 layers deep: the temporal component is read at L = 10")
     spatial = [spatial_collapse_curves(samples, c, tolerance=tolerance) for c in c_pair]
     angular_difference = float(np.max(np.abs(spatial[0] - spatial[-1])))
     temporal_L10 = np.array([temporal_component(s.train_log_norms[10], 10, 1.0) for s in samples])

@@ -152,18 +152,28 @@ def real_line_text(table: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def interval_text(cases: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> str:
-    """Chapter 9's printed boundary-term table on [0, 1] for :func:`interval_cases`: per packet
-    ``sigma_x ||psi'||``, the boundary term ``B``, the bound ``|1 - B| / 2`` and whether
-    ``sigma_x ||psi'|| >= 1/2`` holds."""
+def interval_table(cases: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[str, dict[str, float]]:
+    """Chapter 9's boundary-term check on [0, 1] (the bound of Eq. 23 with the boundary term of
+    :func:`packet_stats`) for :func:`interval_cases`: per packet ``product`` = ``sigma_x ||psi'||``,
+    the boundary term ``boundary`` (B), the bound ``lower_bound`` = ``|1 - B| / 2`` and ``holds`` =
+    whether ``sigma_x ||psi'|| >= 1/2`` (to 1e-6)."""
     if not isinstance(cases, dict) or not cases:
         raise ValueError("cases must be a non-empty dict name -> (x, psi, dpsi) from interval_cases")
-    lines = ["on [0, 1]:              sigma_x*||psi'||   boundary B   bound |1-B|/2   >= 1/2 ?"]
+    table = {}
     for name, (x01, f, df) in cases.items():
         st = packet_stats(x01, f, df)
         prod = float(st["sigma_x"] * st["sigma_p_hermitian"])
-        lines.append(f"{name:24s} {prod:14.4f} {float(st['boundary']):12.4f} {float(st['lower_bound']):14.4f}   "
-                     f"{prod >= 0.5 - 1e-6}")
+        table[name] = {"product": prod, "boundary": float(st["boundary"]), "lower_bound": float(st["lower_bound"]),
+                       "holds": prod >= 0.5 - 1e-6}
+    return table
+
+
+def interval_text(cases: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> str:
+    """Chapter 9's printed boundary-term table on [0, 1]: :func:`interval_table` of ``cases``, one row per packet."""
+    lines = ["on [0, 1]:              sigma_x*||psi'||   boundary B   bound |1-B|/2   >= 1/2 ?"]
+    for name, row in interval_table(cases).items():
+        lines.append(f"{name:24s} {row['product']:14.4f} {row['boundary']:12.4f} {row['lower_bound']:14.4f}   "
+                     f"{row['holds']}")
     return "\n".join(lines)
 
 

@@ -202,3 +202,14 @@ def test_no_selection_table_draws_all_curves_first_and_uses_the_exact_gap():
 def test_chapter_4_tables_check_inputs_at_the_door(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_large_k_table_more_selection_collapses_sooner():
+    """Not just the draw order: at k = 3 a wider model (larger n/k) has the larger Lyapunov gap, collapses
+    a larger share of its test vectors averaged over depth, and its prediction rises with depth."""
+    table = cv.large_k_table([[3, 4], [3, 60]], 20, 4, 40, np.random.default_rng(5), sampler="fast",
+                             tolerance=0.05, prediction_samples=400)
+    narrow, wide = table[3, 4], table[3, 60]
+    assert wide["gap"] > narrow["gap"] > 0
+    assert wide["curves"].fractions.mean() > narrow["curves"].fractions.mean()   # area under the curve
+    assert wide["predicted"][-1] > wide["predicted"][1]

@@ -183,3 +183,16 @@ def test_network_controls_rescaled_logits_keep_accuracy_and_sharpen_the_packet()
                             weight_scales=[1.0], seed=7)
     with pytest.raises(ValueError, match="controls must be a dict from network_controls"):
         un.controls_text({}, h, 4.0)
+
+
+def test_interval_table_bound_follows_the_boundary_term():
+    """On [0, 1] the bound is |1 - B| / 2 (Eq. 23 with its boundary term); a packet vanishing at both
+    ends (B = 0) keeps the real-line bound 1/2 and meets it, the constant (B = 1) has bound and product 0."""
+    table = un.interval_table(un.interval_cases(401))
+    for row in table.values():
+        assert row["lower_bound"] == pytest.approx(abs(1 - row["boundary"]) / 2)
+        assert row["product"] >= row["lower_bound"] - 1e-6     # the bound with its boundary term always holds
+        assert row["holds"] == (row["product"] >= 0.5 - 1e-6)
+    assert [row["holds"] for row in table.values()] == [False, False, True, False]
+    with pytest.raises(ValueError, match="cases must be a non-empty dict"):
+        un.interval_table({})
