@@ -188,7 +188,7 @@ def test_train_history_records_every_epoch_in_both_spaces():
 
 def test_estimate_seconds_grows_with_scale():
     small = {"max_train": 1500, "max_test": 500, "epochs": 8, "n_attack": 200, "n_pixels": 24, "n_features": 128,
-             "slice_points": 21, "mc_samples": 21, "head_epochs": 2, "pgd_steps": 4, "fig1_points": 250}
+             "slice_points": 21, "mc_samples": 21, "head_epochs": 2, "pgd_steps": 4, "fig1_points": 200}
     assert 20 < cnn.estimate_seconds(small) < 120
     assert cnn.estimate_seconds({**small, "max_train": 60000, "epochs": 50}) > 30 * cnn.estimate_seconds(small)
     assert cnn.estimate_seconds({**small, "fig1_points": 2500}) > cnn.estimate_seconds(small) + 20

@@ -88,7 +88,7 @@ BREAKING = {
     ("10", "n_attack <= max_test"): {"n_attack": 10**6},
     ("10", "max(fig1_epochs) <= epochs"): {"fig1_epochs": [1, 10**6]},
     ("10", "fig1_points <= max_test"): {"fig1_points": 10000, "max_test": 500},
-    ("10", "fig1_neighbours < fig1_points"): {"fig1_neighbours": 250},
+    ("10", "fig1_neighbours < fig1_points"): {"fig1_neighbours": 200},
 }
 
 
