@@ -17,6 +17,8 @@ module                      chapter
 :mod:`lib.adversarial`      8 -- adversarial examples as reconciliation, PSNR formula
 :mod:`lib.uncertainty`      9 -- neural packets, paper vs Hermitian momentum, slice method
 :mod:`lib.classifier`       9 -- NumPy classifier, input gradients, PGD
+:mod:`lib.cnn`              10 -- the paper's MNIST CNN in PyTorch, PGD/FGSM, slices (not imported here)
+:mod:`lib.class_map`        10 -- Fig. 1: t-SNE map, class regions, attacked points (not imported here)
 :mod:`lib.params`           all -- checks on a chapter's parameters (papermill runs)
 :mod:`lib.specs`            all -- each chapter's parameter rules (``ch01`` ... ``ch10``)
 ==========================  ============================================
