@@ -46,7 +46,7 @@ from lib._validate import check_array, check_generator, check_int, check_positiv
 
 def neighbour_labels(Z_ref, labels, Z_query, *, k: int, exclude_self: bool = False, chunk: int = 500) -> np.ndarray:
     """For each row of ``Z_query``, the label most common among its ``k`` nearest rows of ``Z_ref``
-    (ties: the smaller label). Distances are squared Euclidean by :func:`scipy.spatial.distance.cdist`
+    (ties: the smaller label). Distances are squared Euclidean by SciPy's ``cdist``
     (plain loops, so the same on every CPU), neighbours ordered by a stable sort (ties: lower index).
     With ``exclude_self`` the query set is ``Z_ref`` itself and each point's own row is skipped."""
     Z_ref = check_array("Z_ref", Z_ref, ndim=2)
@@ -131,8 +131,8 @@ def measurements(final: cnn.Params, snapshots: dict, X, y, *, eps: float, step: 
     * ``attacked_in_region``: the same for the attacked images' features against the clean images'
       regions -- "the shifted points do not overlap with the regions" (Fig. 1B);
     * per snapshot epoch ``e`` (Fig. 1C, D): ``region_size[e]``, the share of test images the epoch-``e``
-      network assigns to ``label``; ``jaccard[e]``, the overlap |predicted label ∩ true label| /
-      |predicted label ∪ true label| ("the area ... coincide[s] with the correctly labeled data points");
+      network assigns to ``label``; ``jaccard[e]``, the overlap of the images predicted ``label`` with the
+      true-``label`` images, ``#(both) / #(either)`` ("the area ... coincide[s] with the correctly labeled data points");
       ``confidence[e]``, the mean probability of ``label`` on the true-``label`` images; ``attacked_kept[e]``,
       the share of true-``label`` images still predicted ``label`` after PGD against the epoch-``e`` network.
 
