@@ -11,7 +11,7 @@ Steps, in order (each is timed; the run goes on after a failing step and ends no
    nbval over every chapter, the browser check;
 4. nbval over every chapter again under an emulated older CPU (``OLD_CPU`` below: numpy
    without its AVX2/AVX-512 kernels, OpenBLAS's Prescott (SSE3) kernels, PyTorch's default
-   kernels): any printed difference fails. It runs at the same time as step 3 (much of each
+   kernels and MKL's generic code path for PyTorch's matrix products): any printed difference fails. It runs at the same time as step 3 (much of each
    session is single-threaded, so the two share the cores well); its output goes to
    ``_build/test-old-cpu.log`` and is printed when it ends. ``--serial`` runs it after step 3.
 
@@ -33,7 +33,8 @@ from notebook_runner import BOOK, ROOT, require_writable  # noqa: E402
 
 NBVAL = ["--nbval", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg")]
 #: An older x86-64 CPU, as far as numpy, OpenBLAS and PyTorch can be told to behave like one.
-OLD_CPU = {"NPY_DISABLE_CPU_FEATURES": "X86_V3", "OPENBLAS_CORETYPE": "Prescott", "ATEN_CPU_CAPABILITY": "default"}
+OLD_CPU = {"NPY_DISABLE_CPU_FEATURES": "X86_V3", "OPENBLAS_CORETYPE": "Prescott", "ATEN_CPU_CAPABILITY": "default",
+           "MKL_CBWR": "COMPATIBLE"}
 STEPS = ("html", "pytest", "old-cpu")
 #: Where the old-CPU pass writes while it runs alongside the pytest session.
 OLD_CPU_LOG = ROOT / "_build" / "test-old-cpu.log"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from lib import cnn, uncertainty
 
@@ -42,6 +43,30 @@ def test_features_are_relu_outputs_and_logits_are_the_linear_head(net, batch):
     assert Z.min() >= 0
     W, b = net["fc1.weight"].detach().double().numpy(), net["fc1.bias"].detach().double().numpy()
     np.testing.assert_allclose(cnn.logits(net, X), Z @ W.T + b, rtol=1e-4, atol=1e-5)
+
+
+def test_channels_last_features_equal_the_default_layout_convolutions(net, batch):
+    """The extractor runs on channels-last tensors for speed; its output is the printout's network in
+    the default layout, flattened in (channel, row, column) order, to the last bits up to summation order."""
+    X, _ = batch
+    h = torch.tensor(X).reshape(-1, 1, 28, 28)
+    for name, _, _, _, stride, pad in cnn.CONVS:
+        h = F.relu(F.conv2d(h, net[name + ".weight"].detach(), net[name + ".bias"].detach(), stride=stride,
+                            padding=pad))
+    np.testing.assert_allclose(cnn.features(net, X), h.flatten(1).numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_epoch_measurements_equal_the_separate_accuracy_and_feature_calls(net):
+    """The test images pass the extractor once per epoch; the accuracy and the scaled features are
+    those of :func:`cnn.accuracy` and :func:`cnn.feature_space` exactly."""
+    rng = np.random.default_rng(4)
+    X, y = rng.uniform(0, 1, (30, 784)), np.arange(30) % 10
+    out = cnn.epoch_measurements(net, X[:20], y[:20], X[20:], y[20:], np.random.default_rng(5), pixels=[1, 2],
+                                 feats=[3, 4], grid=np.linspace(0, 1, 5), mc_samples=3, label=8,
+                                 attack={"eps": 0.03, "step": 0.01, "steps": 1}, n_attack=5, head_epochs=1)
+    assert out["test"] == cnn.accuracy(net, X[20:], y[20:])
+    Z_train, _, _ = cnn.feature_space(net, X[:20], X[20:])
+    np.testing.assert_array_equal(out["_stats"]["feature_base"], Z_train.mean(axis=0))
 
 
 def test_input_gradient_matches_finite_differences(net, batch):

@@ -361,9 +361,9 @@ def test_old_cpu_pass_runs_alongside_pytest_and_its_failure_fails_the_run(old_cp
     assert ("old-cpu  passed" in out) == (old_cpu_code == 0)
 
 
-def test_old_cpu_pass_emulates_numpy_openblas_and_torch_kernels():
+def test_old_cpu_pass_emulates_numpy_openblas_torch_and_mkl_kernels():
     assert run_tests.OLD_CPU == {"NPY_DISABLE_CPU_FEATURES": "X86_V3", "OPENBLAS_CORETYPE": "Prescott",
-                                 "ATEN_CPU_CAPABILITY": "default"}
+                                 "ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE"}
     assert "old-cpu" in run_tests.STEPS
 
 
