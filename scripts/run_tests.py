@@ -11,7 +11,8 @@ Steps, in order (each is timed; the run goes on after a failing step and ends no
    nbval over every chapter, the browser check;
 4. nbval over every chapter again under an emulated older CPU (``OLD_CPU`` below: numpy
    without its AVX2/AVX-512 kernels, OpenBLAS's Prescott (SSE3) kernels, PyTorch's default
-   kernels and MKL's generic code path for PyTorch's matrix products): any printed difference fails. It runs at the same time as step 3 (much of each
+   kernels and MKL's generic code path for PyTorch's matrix products): any printed difference
+   fails. It runs at the same time as step 3 (much of each
    session is single-threaded, so the two share the cores well); its output goes to
    ``_build/test-old-cpu.log`` and is printed when it ends. ``--serial`` runs it after step 3.
 
