@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import hashlib
 import json
 import math
@@ -119,6 +120,13 @@ def _module_path(name: str, root: Path = ROOT) -> Path | None:
 
 def _lib_imports(source: str) -> set[str]:
     """Names of the ``lib`` modules a piece of code imports (``from lib import a``, ``import lib.b``, ...)."""
+    return set(_lib_imports_cached(source))
+
+
+@functools.lru_cache(maxsize=512)
+def _lib_imports_cached(source: str) -> frozenset[str]:
+    # Keyed by the source text itself, so an edited file is parsed again; the freshness check and
+    # the sweep ask for the same modules' imports once per chapter.
     try:
         tree = ast.parse(source)
     except SyntaxError:                     # IPython magics: fall back to a line-wise scan
@@ -138,7 +146,7 @@ def _lib_imports(source: str) -> set[str]:
             found.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
         elif isinstance(node, ast.Import):
             found.update(a.name[len("lib."):] for a in node.names if a.name.startswith("lib."))
-    return found
+    return frozenset(found)
 
 
 def chapter_lib_modules(notebook: Path, root: Path = ROOT) -> list[str]:
@@ -176,18 +184,27 @@ def chapter_lib_fingerprint(notebook: Path, root: Path = ROOT) -> str:
 def _figures_part(path: Path, chapter_code: str) -> str:
     """The module's top level except its functions, plus the functions ``chapter_code`` calls as
     ``figures.NAME`` and, transitively, the module's functions those call."""
-    source = path.read_text()
-    tree = ast.parse(source)
-    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
-    header = [ast.get_source_segment(source, node) or "" for node in tree.body if not isinstance(node, ast.FunctionDef)]
-    todo = set(re.findall(r"\bfigures\.(\w+)", chapter_code)) & set(functions)
+    header, segments, calls = _module_index(path.read_text())
+    todo = set(re.findall(r"\bfigures\.(\w+)", chapter_code)) & set(segments)
     used: set[str] = set()
     while todo:
         name = todo.pop()
         used.add(name)
-        calls = {n.id for n in ast.walk(functions[name]) if isinstance(n, ast.Name)}
-        todo |= (calls & set(functions)) - used
-    return "\n".join(header + [ast.get_source_segment(source, functions[n]) or "" for n in sorted(used)])
+        todo |= (calls[name] & set(segments)) - used
+    return "\n".join(header + [segments[n] for n in sorted(used)])
+
+
+@functools.lru_cache(maxsize=32)
+def _module_index(source: str) -> tuple[list[str], dict[str, str], dict[str, set[str]]]:
+    """A module's top-level statements other than functions (source text), and per top-level
+    function its source text and the names it uses; parsed once per distinct source text
+    (``ast.get_source_segment`` re-splits the whole file on every call)."""
+    tree = ast.parse(source)
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    header = [ast.get_source_segment(source, node) or "" for node in tree.body if not isinstance(node, ast.FunctionDef)]
+    segments = {name: ast.get_source_segment(source, node) or "" for name, node in functions.items()}
+    calls = {name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} for name, node in functions.items()}
+    return header, segments, calls
 
 
 def code_cells(notebook: Path) -> list[str]:
