@@ -65,8 +65,9 @@ def test_epoch_measurements_equal_the_separate_accuracy_and_feature_calls(net):
                                  feats=[3, 4], grid=np.linspace(0, 1, 5), mc_samples=3, label=8,
                                  attack={"eps": 0.03, "step": 0.01, "steps": 1}, n_attack=5, head_epochs=1)
     assert out["test"] == cnn.accuracy(net, X[20:], y[20:])
-    Z_train, _, _ = cnn.feature_space(net, X[:20], X[20:])
+    Z_train, Z_test, _ = cnn.feature_space(net, X[:20], X[20:])
     np.testing.assert_array_equal(out["_stats"]["feature_base"], Z_train.mean(axis=0))
+    assert out["feature_test"] == cnn.head_accuracy(out["_stats"]["head"], Z_test, y[20:])
 
 
 def test_input_gradient_matches_finite_differences(net, batch):
